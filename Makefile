@@ -1,0 +1,74 @@
+# Everything sets itself up: a fresh machine needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+DATA_DIR ?= $(CURDIR)/var
+UV_VERSION := 0.13.9
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export ALONGSIDE_DATA_DIR := $(DATA_DIR)
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install demo serve test test-postgres lint format browser lock screenshot bench clean
+
+help:
+	@echo "make demo           set up and serve the demo programme on http://127.0.0.1:8000"
+	@echo "make test           run the whole test suite on SQLite"
+	@echo "make test-postgres  run the whole test suite on PostgreSQL (DATABASE_URL)"
+	@echo "make lint           ruff, mypy on the strict modules, missing migrations"
+	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Alongside needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# The lock file pins every package (with hashes); the project itself goes in editable.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+lock: | $(UV)
+	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes --extra dev \
+		--output-file requirements.lock pyproject.toml
+
+demo: install
+	$(BIN)/alongside demo
+
+serve: install
+	$(BIN)/alongside serve
+
+# Debian's Chromium for the browser tests; the tests skip, saying why, if it cannot be had.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is not installed and cannot be installed here: browser tests will skip."; fi
+
+test: install browser
+	ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered
+
+test-postgres: install browser
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user:pass@host:port/name"; exit 2; }
+	ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: install
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	ALONGSIDE_ENV=test $(BIN)/alongside makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+screenshot: install browser
+	ALONGSIDE_ENV=test $(BIN)/python scripts/screenshot.py docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

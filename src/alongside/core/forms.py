@@ -1,0 +1,41 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from alongside.core.models import AuditAction, AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(required=False, label="Username")
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *AuditAction.choices]
+    )
+    object_type = forms.CharField(
+        required=False, label="Record type", help_text="For example practice.serviceuser"
+    )
+    object_id = forms.CharField(required=False, label="Record number")
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("The 'From' date must be on or before the 'To' date.")
+        return data
+
+    def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        data = self.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor_label__iexact=data["actor"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"].lower())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+        return events

@@ -1,0 +1,66 @@
+"""The audit trail: an append-only, hash-chained record of who touched which personal data."""
+
+from typing import ClassVar
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    EXPORT = "export", "Exported"
+    DENIED = "denied", "Refused access"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login-failed", "Failed login"
+    LOGOUT = "logout", "Logged out"
+
+
+class AuditEvent(models.Model):
+    """One view, change or export of personal data. Rows are never updated or deleted.
+
+    The database refuses updates (and deletes on PostgreSQL) with a trigger; each row also carries
+    the hash of the row before it, so an edit made around the trigger is found by `audit verify`.
+    Detail holds field names and counts, never values: the trail itself holds no personal data
+    beyond the actor's username.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"actor_label", "ip_address"})
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends and remembers the newest hash and the count.
+
+    Locking this row (SELECT ... FOR UPDATE) makes concurrent appends queue up, so the chain never
+    forks; keeping the count and last hash here lets `audit verify` notice a deleted tail.
+    """
+
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="audit_head_single")]
+
+    def __str__(self) -> str:
+        return f"audit chain of {self.count}"

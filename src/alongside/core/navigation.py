@@ -1,0 +1,45 @@
+"""The navigation bar: each entry is shown to whoever holds its permission."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from alongside.core.access import Permission, principal_for
+from alongside.core.terminology import terms
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+_ENTRIES: tuple[tuple[str, str, Permission | None], ...] = (
+    ("Home", "home", None),
+    ("{caseload}", "practice:caseload", Permission.VIEW_OWN_CASELOAD),
+    ("Supervisees", "practice:supervisees", Permission.VIEW_SUPERVISEE_CASELOADS),
+    ("Referrals", "practice:referrals", Permission.VIEW_TEAM_REFERRALS),
+    ("Programme", "practice:programme", Permission.VIEW_PROGRAMME_SUMMARY),
+    ("{regions}", "organisation:regions", Permission.VIEW_ORGANISATION),
+    ("{teams}", "organisation:teams", Permission.VIEW_ORGANISATION),
+    ("People", "organisation:people", Permission.VIEW_PEOPLE),
+    ("Audit trail", "core:audit", Permission.VIEW_AUDIT),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    held = principal_for(user).permissions
+    words = {k: v.capitalize() for k, v in terms().items()}
+    items = []
+    for label, name, permission in _ENTRIES:
+        if permission is not None and permission not in held:
+            continue
+        url = reverse(name)
+        current = request.path == url if name == "home" else request.path.startswith(url)
+        items.append(NavItem(label.format(**words), url, current))
+    return items
