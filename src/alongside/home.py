@@ -1,6 +1,41 @@
+"""The home page: one section for each thing the signed-in person is there to do."""
+
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from alongside.core.access import Permission, principal_for
+from alongside.organisation.models import Region, Team
+from alongside.practice import queries
+from alongside.practice.access import get_own_service_user_record
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    user = request.user
+    held = principal_for(user).permissions
+    today = timezone.localdate()
+    context: dict[str, Any] = {"today": today, "has_any_role": bool(held)}
+    if Permission.VIEW_OWN_CASELOAD in held:
+        entries = list(queries.caseload_for(user))
+        context["caseload_size"] = len(entries)
+        context["due"] = [
+            e for e in entries if e.next_planned_contact and e.next_planned_contact <= today
+        ]
+    if Permission.VIEW_SUPERVISEE_CASELOADS in held:
+        context["supervisees"] = queries.supervisees_with_caseloads(user)
+    if Permission.VIEW_TEAM_REFERRALS in held:
+        context["referrals"] = queries.team_referrals(user)[:10]
+    if Permission.VIEW_PROGRAMME_SUMMARY in held:
+        context["regions"] = queries.programme_summary()
+    if Permission.VIEW_ORGANISATION in held:
+        context["structure"] = {"regions": Region.objects.count(), "teams": Team.objects.count()}
+    context["can_manage_organisation"] = Permission.MANAGE_ORGANISATION in held
+    context["can_view_people"] = Permission.VIEW_PEOPLE in held
+    context["can_view_audit"] = Permission.VIEW_AUDIT in held
+    if Permission.VIEW_OWN_RECORD in held:
+        context["own_record"] = get_own_service_user_record(user)
+    return render(request, "home.html", context)

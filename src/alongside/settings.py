@@ -147,6 +147,9 @@ STORAGES = {
         )
     },
 }
+# Outside production, whitenoise serves straight from the app folders: no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get(

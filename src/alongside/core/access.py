@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -242,6 +243,12 @@ def has_permission(user: AnyUser, permission: Permission, scope: models.Model | 
     if scope is None:
         return permission in principal_for(user).permissions
     return visible(type(scope), user, permission).filter(pk=scope.pk).exists()
+
+
+def require_permission(user: AnyUser, permission: Permission) -> None:
+    """For pages without a single record: 403 unless the user holds the permission."""
+    if not has_permission(user, permission):
+        raise PermissionDenied
 
 
 def get_object_for_user(

@@ -1,0 +1,47 @@
+"""`alongside serve`: the production web server (gunicorn), with static files by whitenoise."""
+
+import os
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+# Path without the query string: queries can carry search terms such as a person's name.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(L)ss'
+
+
+class Command(BaseCommand):
+    help = "Serve Alongside with gunicorn, after collecting static files for whitenoise."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("ALONGSIDE_BIND", "127.0.0.1:8000"),
+            help="Address and port (default 127.0.0.1:8000, or ALONGSIDE_BIND).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            help="Worker processes (default 2, or WEB_CONCURRENCY).",
+        )
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.wsgiapp import run
+
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        bind = options["bind"]
+        self.stdout.write(f"Serving Alongside on http://{bind}/ (Ctrl-C to stop)")
+        sys.argv = [
+            "gunicorn",
+            "alongside.wsgi:application",
+            f"--bind={bind}",
+            f"--workers={options['workers']}",
+            "--access-logfile=-",
+            f"--access-logformat={ACCESS_LOG_FORMAT}",
+        ]
+        run()

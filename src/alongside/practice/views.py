@@ -1,0 +1,55 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from alongside.core.access import Permission, get_object_for_user, require_permission
+from alongside.organisation.models import Person
+from alongside.practice import queries
+from alongside.practice.access import get_referral_for_user, get_service_user_for_user
+
+
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, Permission.VIEW_OWN_CASELOAD)
+    entries = queries.caseload_for(request.user)
+    return render(request, "practice/caseload.html", {"entries": entries, "worker": None})
+
+
+@require_GET
+def service_user(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_service_user_for_user(request.user, pk)
+    return render(request, "practice/service_user.html", {"service_user": record})
+
+
+@require_GET
+def supervisees(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, Permission.VIEW_SUPERVISEE_CASELOADS)
+    people = queries.supervisees_with_caseloads(request.user)
+    return render(request, "practice/supervisees.html", {"supervisees": people})
+
+
+@require_GET
+def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
+    worker = get_object_for_user(
+        Person, request.user, person_pk, Permission.VIEW_SUPERVISEE_CASELOADS
+    )
+    entries = queries.caseload_for(request.user, worker=worker)
+    return render(request, "practice/caseload.html", {"entries": entries, "worker": worker})
+
+
+@require_GET
+def referrals(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, Permission.VIEW_TEAM_REFERRALS)
+    return render(request, "practice/referrals.html", {"referrals": queries.team_referrals(request.user)})
+
+
+@require_GET
+def referral(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_referral_for_user(request.user, pk)
+    return render(request, "practice/referral.html", {"referral": record})
+
+
+@require_GET
+def programme(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, Permission.VIEW_PROGRAMME_SUMMARY)
+    return render(request, "practice/programme.html", {"regions": queries.programme_summary()})

@@ -1,0 +1,76 @@
+"""In a real browser (Debian's Chromium driven by Playwright): a PSW signs in and sees their
+caseload, on a phone-sized screen, by keyboard."""
+
+import os
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.functional,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
+    ),
+]
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_page):
+    entry = personas.su_a.caseload_entries.get()
+    entry.next_planned_contact = timezone.localdate()
+    entry.save()
+    page = phone_page
+    _sign_in(page, live_server, personas.psw.user.username)
+
+    today = page.get_by_role("region", name=re.compile("caseload today", re.I))
+    assert today.get_by_role("link", name="Niamh-on-caseload-A").is_visible()
+    assert page.get_by_text("Declan-on-caseload-B").count() == 0
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My caseload"
+    page.get_by_role("link", name="Niamh-on-caseload-A").click()
+    assert "Niamh-on-caseload-A" in page.get_by_role("heading", level=1).inner_text()
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways on a 360 px screen ({width} px wide)"
+
+
+def test_the_skip_link_is_the_first_stop_for_the_keyboard(personas, live_server, phone_page):
+    page = phone_page
+    _sign_in(page, live_server, personas.psw.user.username)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message(personas, live_server, phone_page):
+    page = phone_page
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(personas.psw.user.username)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "did not match" in page.get_by_role("alert").inner_text()
