@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 export ALONGSIDE_DATA_DIR := $(DATA_DIR)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo serve test test-postgres lint format browser lock screenshot bench clean
+.PHONY: help install demo serve test test-postgres lint format browser lock screenshot clean
 
 help:
 	@echo "make demo           set up and serve the demo programme on http://127.0.0.1:8000"
@@ -58,17 +58,17 @@ test-postgres: install browser
 	ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: install
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 	ALONGSIDE_ENV=test $(BIN)/alongside makemigrations --check --dry-run
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
 
 screenshot: install browser
-	ALONGSIDE_ENV=test $(BIN)/python scripts/screenshot.py docs/screenshot.png
+	$(BIN)/python scripts/screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,5 +1,7 @@
 """The home page: one section for each thing the signed-in person is there to do."""
 
+from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +23,18 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"today": today, "has_any_role": bool(held)}
     if Permission.VIEW_OWN_CASELOAD in held:
         entries = list(queries.caseload_for(user))
+        week_ahead = today + timedelta(days=7)
         context["caseload_size"] = len(entries)
+        context["caseload_by_status"] = sorted(
+            Counter(e.get_status_display() for e in entries).items()
+        )
         context["due"] = [
             e for e in entries if e.next_planned_contact and e.next_planned_contact <= today
+        ]
+        context["coming_up"] = [
+            e
+            for e in entries
+            if e.next_planned_contact and today < e.next_planned_contact <= week_ahead
         ]
     if Permission.VIEW_SUPERVISEE_CASELOADS in held:
         context["supervisees"] = queries.supervisees_with_caseloads(user)

@@ -34,6 +34,7 @@ def _sign_in(page, live_server, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
 
 
 def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_page):
@@ -59,6 +60,7 @@ def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_pag
 def test_the_skip_link_is_the_first_stop_for_the_keyboard(personas, live_server, phone_page):
     page = phone_page
     _sign_in(page, live_server, personas.psw.user.username)
+    page.get_by_role("heading", level=1).wait_for()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused.strip() == "Skip to main content"

@@ -29,10 +29,14 @@ def test_change_and_audit_roll_back_together():
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        region = Region.objects.create(code="x", name="X")
-        audit.record(actor=None, action=AuditAction.CREATE, obj=region)
-        raise Boom
+    def create_then_fail():
+        with transaction.atomic():
+            region = Region.objects.create(code="x", name="X")
+            audit.record(actor=None, action=AuditAction.CREATE, obj=region)
+            raise Boom
+
+    with pytest.raises(Boom):
+        create_then_fail()
     assert not Region.objects.exists()
     assert not AuditEvent.objects.exists()
     assert AuditChainHead.objects.get().count == 0
@@ -58,9 +62,7 @@ def _drop_append_only_trigger():
     """What someone with direct database access could do before editing a record."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "DROP TRIGGER core_auditevent_append_only ON core_auditevent"
-            )
+            cursor.execute("DROP TRIGGER core_auditevent_append_only ON core_auditevent")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_append_only")
 

@@ -3,9 +3,7 @@
 from alongside.core.models import AuditAction, AuditEvent
 
 
-def test_psw_a_cannot_open_psw_bs_service_user_and_the_attempt_is_audited(
-    personas, client_for
-):
+def test_psw_a_cannot_open_psw_bs_service_user_and_the_attempt_is_audited(personas, client_for):
     response = client_for("psw").get(f"/practice/service-users/{personas.su_b.pk}/")
     assert response.status_code == 404
     assert b"Declan-on-caseload-B" not in response.content

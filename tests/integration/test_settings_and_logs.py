@@ -11,7 +11,11 @@ from alongside.core.logging import NoPersonalDataFilter
 
 
 def _run(env_extra, *args):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "alongside", *args],
@@ -52,7 +56,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 
 
 def test_the_log_filter_drops_the_request_and_query_strings():
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Bad: %s", ("/x?q=Niamh",), None)
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Bad: %s", ("/x?q=Niamh",), None
+    )
     record.request = object()
     NoPersonalDataFilter().filter(record)
     assert record.request is None

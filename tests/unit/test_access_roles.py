@@ -47,9 +47,11 @@ def test_no_role_but_the_clinical_ones_reaches_clinical_records():
 
 def test_permissions_of_several_roles_are_their_union():
     both = principal(RoleCode.PEER_SUPPORT_WORKER, RoleCode.PROGRAMME_LEAD).permissions
-    assert both == ROLES[RoleCode.PEER_SUPPORT_WORKER].permissions | ROLES[
-        RoleCode.PROGRAMME_LEAD
-    ].permissions
+    assert (
+        both
+        == ROLES[RoleCode.PEER_SUPPORT_WORKER].permissions
+        | ROLES[RoleCode.PROGRAMME_LEAD].permissions
+    )
 
 
 def test_team_ids_only_for_the_named_roles():

@@ -51,9 +51,9 @@ def test_lower_apps_never_import_higher_ones():
         for path in (SRC / app).rglob("*.py"):
             for module in _imports(path):
                 parts = module.split(".")
-                if parts[0] == "alongside" and len(parts) > 1 and parts[1] in LAYER:
-                    if LAYER[parts[1]] > level:
-                        breaches.append(f"{path.relative_to(SRC)} imports {module}")
+                imported = parts[1] if parts[0] == "alongside" and len(parts) > 1 else None
+                if imported in LAYER and LAYER[imported] > level:
+                    breaches.append(f"{path.relative_to(SRC)} imports {module}")
     assert not breaches, breaches
 
 

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -238,7 +238,9 @@ def visible(model: type[M], user: AnyUser, permission: Permission) -> QuerySet[M
     return queryset
 
 
-def has_permission(user: AnyUser, permission: Permission, scope: models.Model | None = None) -> bool:
+def has_permission(
+    user: AnyUser, permission: Permission, scope: models.Model | None = None
+) -> bool:
     """May this user do `permission`, and if a record is given, to that record?"""
     if scope is None:
         return permission in principal_for(user).permissions
@@ -270,7 +272,7 @@ def get_object_for_user(
         base = base & queryset
     try:
         obj = base.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         with transaction.atomic():
             audit.record(
                 actor=user,

@@ -8,9 +8,7 @@ from alongside.core.models import AuditAction, AuditEvent
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(required=False, label="Username")
-    action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *AuditAction.choices]
-    )
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
     object_type = forms.CharField(
         required=False, label="Record type", help_text="For example practice.serviceuser"
     )

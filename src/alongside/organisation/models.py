@@ -188,4 +188,3 @@ class SupervisionAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"supervision from {self.start:%Y-%m-%d}"
-

@@ -35,12 +35,18 @@ def _workers_q(principal: Principal, permission: Permission, field: str) -> Q:
         return Q(pk__in=[])
     roles = principal.roles
     q = Q(pk__in=[])
-    own = permission in {Permission.VIEW_OWN_CASELOAD, Permission.VIEW_SERVICE_USER,
-                         Permission.VIEW_REFERRAL}
+    own = permission in {
+        Permission.VIEW_OWN_CASELOAD,
+        Permission.VIEW_SERVICE_USER,
+        Permission.VIEW_REFERRAL,
+    }
     if own and roles & set(_PSW_ROLES):
         q |= Q(**{field: principal.person_id})
-    supervising = permission in {Permission.VIEW_SUPERVISEE_CASELOADS,
-                                 Permission.VIEW_SERVICE_USER, Permission.VIEW_REFERRAL}
+    supervising = permission in {
+        Permission.VIEW_SUPERVISEE_CASELOADS,
+        Permission.VIEW_SERVICE_USER,
+        Permission.VIEW_REFERRAL,
+    }
     if supervising and roles & set(_SUPERVISING_ROLES):
         q |= Q(**{f"{field}__in": supervisee_ids(principal)})
     return q
@@ -49,9 +55,7 @@ def _workers_q(principal: Principal, permission: Permission, field: str) -> Q:
 def _caseload_entry_rule(principal: Principal, permission: Permission) -> QuerySet[CaseloadEntry]:
     if permission not in {Permission.VIEW_OWN_CASELOAD, Permission.VIEW_SUPERVISEE_CASELOADS}:
         return CaseloadEntry.objects.none()
-    return CaseloadEntry.objects.filter(
-        current(), _workers_q(principal, permission, "worker_id")
-    )
+    return CaseloadEntry.objects.filter(current(), _workers_q(principal, permission, "worker_id"))
 
 
 def _service_user_rule(principal: Principal, permission: Permission) -> QuerySet[ServiceUser]:

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from alongside.core.access import Permission, get_object_for_user, require_permission
@@ -12,7 +13,11 @@ from alongside.practice.access import get_referral_for_user, get_service_user_fo
 def caseload(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_OWN_CASELOAD)
     entries = queries.caseload_for(request.user)
-    return render(request, "practice/caseload.html", {"entries": entries, "worker": None})
+    return render(
+        request,
+        "practice/caseload.html",
+        {"entries": entries, "worker": None, "today": timezone.localdate()},
+    )
 
 
 @require_GET
@@ -34,13 +39,19 @@ def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
         Person, request.user, person_pk, Permission.VIEW_SUPERVISEE_CASELOADS
     )
     entries = queries.caseload_for(request.user, worker=worker)
-    return render(request, "practice/caseload.html", {"entries": entries, "worker": worker})
+    return render(
+        request,
+        "practice/caseload.html",
+        {"entries": entries, "worker": worker, "today": timezone.localdate()},
+    )
 
 
 @require_GET
 def referrals(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_TEAM_REFERRALS)
-    return render(request, "practice/referrals.html", {"referrals": queries.team_referrals(request.user)})
+    return render(
+        request, "practice/referrals.html", {"referrals": queries.team_referrals(request.user)}
+    )
 
 
 @require_GET

@@ -4,23 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoLoad',
+            name="DemoLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.IntegerField()),
-                ('scale', models.CharField(max_length=16)),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.IntegerField()),
+                ("scale", models.CharField(max_length=16)),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scale',), name='demo_load_once_per_scale')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scale",), name="demo_load_once_per_scale")
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,118 +14,332 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['family_name', 'given_name'],
+                "verbose_name_plural": "people",
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='areas', to='organisation.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="areas",
+                        to="organisation.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['region__name', 'name'],
+                "ordering": ["region__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionAssignment',
+            name="SupervisionAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('supervisee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervisor_assignments', to='organisation.person')),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervisee_assignments', to='organisation.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "supervisee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervisor_assignments",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervisee_assignments",
+                        to="organisation.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('team_type', models.CharField(choices=[('cmht', 'Community mental health team'), ('rehab-recovery', 'Rehab and recovery'), ('eip', 'Early intervention in psychosis'), ('acute', 'Acute inpatient'), ('recovery-college', 'Recovery college'), ('other', 'Other')], max_length=32)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='organisation.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "team_type",
+                    models.CharField(
+                        choices=[
+                            ("cmht", "Community mental health team"),
+                            ("rehab-recovery", "Rehab and recovery"),
+                            ("eip", "Early intervention in psychosis"),
+                            ("acute", "Acute inpatient"),
+                            ("recovery-college", "Recovery college"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="organisation.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area__region__name', 'area__name', 'name'],
+                "ordering": ["area__region__name", "area__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('psw', 'Peer support worker'), ('senior-psw', 'Senior peer support worker'), ('supervisor', 'PSW supervisor / line manager'), ('clinician', 'Team clinician'), ('lead', 'Programme lead'), ('evaluator', 'Evaluator'), ('admin', 'Administrator'), ('service-user', 'Service user')], max_length=16)),
-                ('discipline', models.CharField(blank=True, choices=[('peer', 'Peer support'), ('social-work', 'Social work'), ('nursing', 'Nursing'), ('occupational-therapy', 'Occupational therapy'), ('psychology', 'Psychology'), ('psychiatry', 'Psychiatry'), ('other', 'Other')], max_length=32)),
-                ('contracted_hours', models.DecimalField(blank=True, decimal_places=1, help_text='Hours a week.', max_digits=4, null=True)),
-                ('fte', models.DecimalField(blank=True, decimal_places=2, help_text='1.00 is full time.', max_digits=3, null=True, verbose_name='FTE')),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisation.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisation.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("psw", "Peer support worker"),
+                            ("senior-psw", "Senior peer support worker"),
+                            ("supervisor", "PSW supervisor / line manager"),
+                            ("clinician", "Team clinician"),
+                            ("lead", "Programme lead"),
+                            ("evaluator", "Evaluator"),
+                            ("admin", "Administrator"),
+                            ("service-user", "Service user"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("peer", "Peer support"),
+                            ("social-work", "Social work"),
+                            ("nursing", "Nursing"),
+                            ("occupational-therapy", "Occupational therapy"),
+                            ("psychology", "Psychology"),
+                            ("psychiatry", "Psychiatry"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "contracted_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Hours a week.",
+                        max_digits=4,
+                        null=True,
+                    ),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="1.00 is full time.",
+                        max_digits=3,
+                        null=True,
+                        verbose_name="FTE",
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisation.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person__family_name', 'start'],
+                "ordering": ["person__family_name", "start"],
             },
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='area_name_unique_in_region'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="area_name_unique_in_region"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('supervisor', models.F('supervisee')), _negated=True), name='supervision_not_self'),
+            model_name="supervisionassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("supervisor", models.F("supervisee")), _negated=True),
+                name="supervision_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='supervision_ends_after_start'),
+            model_name="supervisionassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="supervision_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('area', 'name'), name='team_name_unique_in_area'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                fields=("area", "name"), name="team_name_unique_in_area"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('team_type__in', ['cmht', 'rehab-recovery', 'eip', 'acute', 'recovery-college', 'other'])), name='team_type_valid'),
+            model_name="team",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "team_type__in",
+                        ["cmht", "rehab-recovery", "eip", "acute", "recovery-college", "other"],
+                    )
+                ),
+                name="team_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['psw', 'senior-psw', 'supervisor', 'clinician', 'lead', 'evaluator', 'admin', 'service-user'])), name='membership_role'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "psw",
+                            "senior-psw",
+                            "supervisor",
+                            "clinician",
+                            "lead",
+                            "evaluator",
+                            "admin",
+                            "service-user",
+                        ],
+                    )
+                ),
+                name="membership_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='membership_ends_after_start'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="membership_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('fte__isnull', True), models.Q(('fte__gt', 0), ('fte__lte', 1)), _connector='OR'), name='membership_fte_range'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fte__isnull", True),
+                    models.Q(("fte__gt", 0), ("fte__lte", 1)),
+                    _connector="OR",
+                ),
+                name="membership_fte_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('contracted_hours__isnull', True), models.Q(('contracted_hours__gt', 0), ('contracted_hours__lte', 80)), _connector='OR'), name='membership_hours_range'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("contracted_hours__isnull", True),
+                    models.Q(("contracted_hours__gt", 0), ("contracted_hours__lte", 80)),
+                    _connector="OR",
+                ),
+                name="membership_hours_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['psw', 'senior-psw', 'supervisor', 'clinician', 'service-user']), _negated=True), ('team__isnull', False), _connector='OR'), name='membership_team_role_has_team'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        (
+                            "role__in",
+                            ["psw", "senior-psw", "supervisor", "clinician", "service-user"],
+                        ),
+                        _negated=True,
+                    ),
+                    ("team__isnull", False),
+                    _connector="OR",
+                ),
+                name="membership_team_role_has_team",
+            ),
         ),
     ]

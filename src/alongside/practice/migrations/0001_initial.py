@@ -5,89 +5,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceUser',
+            name="ServiceUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='Pseudonymous reference, never a health number.', max_length=32, unique=True)),
-                ('preferred_name', models.CharField(max_length=100)),
-                ('contact_preferences', models.CharField(blank=True, max_length=300)),
-                ('consented_to_peer_support', models.BooleanField(default=False)),
-                ('consent_date', models.DateField(blank=True, null=True)),
-                ('key_clinician', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='key_clients', to='organisation.person')),
-                ('person', models.OneToOneField(blank=True, help_text='Set when the service user has their own login.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='service_user_record', to='organisation.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_users', to='organisation.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="Pseudonymous reference, never a health number.",
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("preferred_name", models.CharField(max_length=100)),
+                ("contact_preferences", models.CharField(blank=True, max_length=300)),
+                ("consented_to_peer_support", models.BooleanField(default=False)),
+                ("consent_date", models.DateField(blank=True, null=True)),
+                (
+                    "key_clinician",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="key_clients",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Set when the service user has their own login.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="service_user_record",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_users",
+                        to="organisation.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reference'],
+                "ordering": ["reference"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referrer_discipline', models.CharField(blank=True, choices=[('peer', 'Peer support'), ('social-work', 'Social work'), ('nursing', 'Nursing'), ('occupational-therapy', 'Occupational therapy'), ('psychology', 'Psychology'), ('psychiatry', 'Psychiatry'), ('other', 'Other')], max_length=32)),
-                ('self_referral', models.BooleanField(default=False)),
-                ('reason', models.TextField()),
-                ('hopes', models.TextField(blank=True, verbose_name='What the person hopes for')),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('soon', 'Soon'), ('urgent', 'Urgent')], default='routine', max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting decision'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('waiting-list', 'On waiting list')], default='pending', max_length=16)),
-                ('received_on', models.DateField()),
-                ('allocated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_allocated', to='organisation.person')),
-                ('referrer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to='organisation.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='organisation.team')),
-                ('service_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='practice.serviceuser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "referrer_discipline",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("peer", "Peer support"),
+                            ("social-work", "Social work"),
+                            ("nursing", "Nursing"),
+                            ("occupational-therapy", "Occupational therapy"),
+                            ("psychology", "Psychology"),
+                            ("psychiatry", "Psychiatry"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("self_referral", models.BooleanField(default=False)),
+                ("reason", models.TextField()),
+                ("hopes", models.TextField(blank=True, verbose_name="What the person hopes for")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("routine", "Routine"), ("soon", "Soon"), ("urgent", "Urgent")],
+                        default="routine",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting decision"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("waiting-list", "On waiting list"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                (
+                    "allocated_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_allocated",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="organisation.team",
+                    ),
+                ),
+                (
+                    "service_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="practice.serviceuser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseloadEntry',
+            name="CaseloadEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('on-hold', 'On hold'), ('ending', 'Ending'), ('ended', 'Ended')], default='active', max_length=16)),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('next_planned_contact', models.DateField(blank=True, null=True)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='caseload_entries', to='organisation.person')),
-                ('service_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='caseload_entries', to='practice.serviceuser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("on-hold", "On hold"),
+                            ("ending", "Ending"),
+                            ("ended", "Ended"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                ("next_planned_contact", models.DateField(blank=True, null=True)),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caseload_entries",
+                        to="organisation.person",
+                    ),
+                ),
+                (
+                    "service_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caseload_entries",
+                        to="practice.serviceuser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'caseload entries',
-                'ordering': ['next_planned_contact', 'service_user__reference'],
+                "verbose_name_plural": "caseload entries",
+                "ordering": ["next_planned_contact", "service_user__reference"],
             },
         ),
         migrations.AddConstraint(
-            model_name='serviceuser',
-            constraint=models.CheckConstraint(condition=models.Q(('consented_to_peer_support', False), ('consent_date__isnull', False), _connector='OR'), name='service_user_consent_dated'),
+            model_name="serviceuser",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("consented_to_peer_support", False),
+                    ("consent_date__isnull", False),
+                    _connector="OR",
+                ),
+                name="service_user_consent_dated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'declined', 'waiting-list'])), name='referral_status_valid'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "accepted", "declined", "waiting-list"])
+                ),
+                name="referral_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('self_referral', True), ('referrer__isnull', False), _connector='OR'), name='referral_has_referrer'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("self_referral", True), ("referrer__isnull", False), _connector="OR"
+                ),
+                name="referral_has_referrer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseloadentry',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'on-hold', 'ending', 'ended'])), name='caseload_status_valid'),
+            model_name="caseloadentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "on-hold", "ending", "ended"])),
+                name="caseload_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseloadentry',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='caseload_ends_after_start'),
+            model_name="caseloadentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="caseload_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseloadentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('service_user', 'worker'), name='caseload_one_open_entry'),
+            model_name="caseloadentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end__isnull", True)),
+                fields=("service_user", "worker"),
+                name="caseload_one_open_entry",
+            ),
         ),
     ]

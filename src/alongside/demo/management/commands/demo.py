@@ -1,0 +1,104 @@
+"""`alongside demo`: an embedded database with a synthetic programme, ready to sign in to."""
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.core.periods import current
+from alongside.demo.generator import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    PERSONAS,
+    DemoRefused,
+    load_programme,
+)
+from alongside.demo.models import DemoLoad
+from alongside.demo.scales import SCALES
+from alongside.organisation.models import Membership
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the database, load a synthetic peer support programme (once), print a login "
+        "for each role and serve the app."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="seed",
+            help="seed: the 26-PSW programme of the evaluation; region: ~300 PSWs; "
+            "national: ~3,000 PSWs and 150,000 service users.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="Random seed; the same seed loads the same programme.",
+        )
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Address and port to serve on."
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load and print logins, then stop."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The demo accounts share a published password: never let them near real data.
+        if settings.PRODUCTION:
+            raise CommandError(
+                "alongside demo creates accounts with a known password and is refused when "
+                "ALONGSIDE_ENV=production."
+            )
+        scale = SCALES[options["scale"]]
+        seed: int = options["seed"]
+        addr: str = options["addr"]
+        call_command("migrate", interactive=False, verbosity=0)
+
+        existing = DemoLoad.objects.filter(scale=scale.name).first()
+        if existing is not None:
+            self.stdout.write(
+                f"The {scale.name} demo programme is already loaded "
+                f"(seed {existing.seed}, {timezone.localtime(existing.loaded_at):%Y-%m-%d %H:%M}); "
+                "nothing added."
+            )
+        else:
+            self.stdout.write(f"Loading the {scale.name} demo programme (seed {seed})...")
+            started = time.perf_counter()
+            try:
+                _, counts = load_programme(scale=scale, seed=seed, today=timezone.localdate())
+            except DemoRefused as refused:
+                raise CommandError(str(refused)) from refused
+            elapsed = time.perf_counter() - started
+            for kind, count in counts.items():
+                self.stdout.write(f"  {count:>9,}  {kind.replace('_', ' ')}")
+            self.stdout.write(self.style.SUCCESS(f"Loaded in {elapsed:.1f} s."))
+
+        self._print_logins(addr)
+        if not options["no_serve"]:
+            call_command("serve", bind=addr)
+
+    def _print_logins(self, addr: str) -> None:
+        self.stdout.write(
+            f"\nSign in at http://{addr}{reverse('login')} with password {DEMO_PASSWORD!r} as:"
+        )
+        users = get_user_model()._default_manager.filter(username__in=PERSONAS)
+        by_username = {user.get_username(): user for user in users}
+        for username in PERSONAS:
+            user = by_username.get(username)
+            if user is None:
+                continue
+            roles = [
+                f"{m.get_role_display()}, {m.team}" if m.team else m.get_role_display()
+                for m in Membership.objects.filter(current(), person__user=user)
+                .select_related("team")
+                .order_by("role")
+            ]
+            self.stdout.write(f"  {username:<12} {'; '.join(roles)}")

@@ -1,0 +1,1 @@
+"""Organisation pages, one module per resource."""
