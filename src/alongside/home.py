@@ -9,10 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from alongside.core import audit
 from alongside.core.access import Permission, principal_for
-from alongside.organisation.models import Region, Team
+from alongside.organisation.models import Person, Region, Team
 from alongside.practice import queries
 from alongside.practice.access import get_own_service_user_record
+from alongside.practice.models import Referral, ServiceUser
 
 
 @require_GET
@@ -36,10 +38,24 @@ def home(request: HttpRequest) -> HttpResponse:
             for e in entries
             if e.next_planned_contact and today < e.next_planned_contact <= week_ahead
         ]
+        shown = [e.service_user_id for e in context["due"] + context["coming_up"]]
+        audit.record_list_view(actor=user, model=ServiceUser, ids=shown, listing="home caseload")
     if Permission.VIEW_SUPERVISEE_CASELOADS in held:
-        context["supervisees"] = queries.supervisees_with_caseloads(user)
+        context["supervisees"] = list(queries.supervisees_with_caseloads(user))
+        audit.record_list_view(
+            actor=user,
+            model=Person,
+            ids=[p.pk for p in context["supervisees"]],
+            listing="home supervisees",
+        )
     if Permission.VIEW_TEAM_REFERRALS in held:
-        context["referrals"] = queries.team_referrals(user)[:10]
+        context["referrals"] = list(queries.team_referrals(user)[:10])
+        audit.record_list_view(
+            actor=user,
+            model=Referral,
+            ids=[r.pk for r in context["referrals"]],
+            listing="home referrals",
+        )
     if Permission.VIEW_PROGRAMME_SUMMARY in held:
         context["regions"] = queries.programme_summary()
     if Permission.VIEW_ORGANISATION in held:

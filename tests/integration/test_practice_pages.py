@@ -92,5 +92,19 @@ def test_pages_do_not_repeat_queries_per_row(personas, client_for, django_assert
             service_user=factories.ServiceUserFactory(team=personas.team_a),
         )
     client = client_for("psw")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(17):
         assert client.get("/practice/caseload/").status_code == 200
+
+
+def test_a_list_showing_names_is_audited_with_the_records_shown(personas, client_for):
+    client_for("psw").get("/practice/caseload/")
+    event = AuditEvent.objects.get(detail__list="own caseload")
+    assert event.action == AuditAction.VIEW
+    assert event.object_type == "practice.serviceuser"
+    assert event.detail["ids"] == [str(personas.su_a.pk)]
+
+
+def test_an_empty_list_writes_no_audit_record(personas, client_for):
+    personas.su_a.caseload_entries.update(status="ended")
+    client_for("psw").get("/practice/caseload/")
+    assert not AuditEvent.objects.filter(detail__list="own caseload").exists()

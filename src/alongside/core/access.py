@@ -26,7 +26,7 @@ from typing import Any, ClassVar, TypeVar
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -273,16 +273,14 @@ def get_object_for_user(
     try:
         obj = base.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
-        with transaction.atomic():
-            audit.record(
-                actor=user,
-                action=AuditAction.DENIED,
-                object_type=model._meta.label_lower,
-                object_id=str(pk)[:64],
-                detail={"permission": str(permission)},
-            )
+        audit.record(
+            actor=user,
+            action=AuditAction.DENIED,
+            object_type=model._meta.label_lower,
+            object_id=str(pk)[:64],
+            detail={"permission": str(permission)},
+        )
         raise Http404(f"No {model._meta.verbose_name} found.") from None
     if audit_view:
-        with transaction.atomic():
-            audit.record(actor=user, action=AuditAction.VIEW, obj=obj)
+        audit.record(actor=user, action=AuditAction.VIEW, obj=obj)
     return obj

@@ -98,6 +98,27 @@ def record(
     return event
 
 
+def record_list_view(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    model: type[models.Model],
+    ids: list[Any],
+    listing: str,
+) -> AuditEvent | None:
+    """Audit a page that shows several records' personal data: which list, which records.
+
+    Nothing is written for an empty list: no personal data was shown.
+    """
+    if not ids:
+        return None
+    return record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=object_type_of(model),
+        detail={"list": listing, "ids": [str(i) for i in ids], "count": len(ids)},
+    )
+
+
 @dataclass(frozen=True)
 class Breach:
     """Where the chain stops being trustworthy, and why."""

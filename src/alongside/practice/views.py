@@ -3,16 +3,28 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from alongside.core import audit
 from alongside.core.access import Permission, get_object_for_user, require_permission
 from alongside.organisation.models import Person
 from alongside.practice import queries
 from alongside.practice.access import get_referral_for_user, get_service_user_for_user
+from alongside.practice.models import CaseloadEntry, Referral, ServiceUser
+
+
+def _audit_caseload(request: HttpRequest, entries: list[CaseloadEntry], listing: str) -> None:
+    audit.record_list_view(
+        actor=request.user,
+        model=ServiceUser,
+        ids=[e.service_user_id for e in entries],
+        listing=listing,
+    )
 
 
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_OWN_CASELOAD)
-    entries = queries.caseload_for(request.user)
+    entries = list(queries.caseload_for(request.user))
+    _audit_caseload(request, entries, "own caseload")
     return render(
         request,
         "practice/caseload.html",
@@ -29,7 +41,10 @@ def service_user(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def supervisees(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_SUPERVISEE_CASELOADS)
-    people = queries.supervisees_with_caseloads(request.user)
+    people = list(queries.supervisees_with_caseloads(request.user))
+    audit.record_list_view(
+        actor=request.user, model=Person, ids=[p.pk for p in people], listing="supervisees"
+    )
     return render(request, "practice/supervisees.html", {"supervisees": people})
 
 
@@ -38,7 +53,8 @@ def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
     worker = get_object_for_user(
         Person, request.user, person_pk, Permission.VIEW_SUPERVISEE_CASELOADS
     )
-    entries = queries.caseload_for(request.user, worker=worker)
+    entries = list(queries.caseload_for(request.user, worker=worker))
+    _audit_caseload(request, entries, f"caseload of person {worker.pk}")
     return render(
         request,
         "practice/caseload.html",
@@ -49,9 +65,11 @@ def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
 @require_GET
 def referrals(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_TEAM_REFERRALS)
-    return render(
-        request, "practice/referrals.html", {"referrals": queries.team_referrals(request.user)}
+    rows = list(queries.team_referrals(request.user))
+    audit.record_list_view(
+        actor=request.user, model=Referral, ids=[r.pk for r in rows], listing="team referrals"
     )
+    return render(request, "practice/referrals.html", {"referrals": rows})
 
 
 @require_GET

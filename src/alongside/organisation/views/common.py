@@ -4,12 +4,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from alongside.core.access import Permission, RoleCode, has_permission
+from alongside.core.access import Permission, RoleCode, require_permission
 from alongside.core.periods import current
 
 T = TypeVar("T")
@@ -18,8 +18,7 @@ PSW_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
 
 
 def require(request: HttpRequest, permission: Permission) -> None:
-    if not has_permission(request.user, permission):
-        raise PermissionDenied
+    require_permission(request.user, permission)
 
 
 def count_current_psws(memberships: str) -> Count:

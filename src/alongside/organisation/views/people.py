@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alongside.core.access import Permission, has_permission
+from alongside.core import audit
+from alongside.core.access import Permission, has_permission, visible
 from alongside.core.periods import current
 from alongside.organisation import actions
 from alongside.organisation.access import get_person_for_user
@@ -33,7 +34,7 @@ def people(request: HttpRequest) -> HttpResponse:
     require(request, Permission.VIEW_PEOPLE)
     form = PersonSearchForm(request.GET or None)
     current_memberships = Membership.objects.filter(current()).select_related("team")
-    rows = Person.objects.prefetch_related(
+    rows = visible(Person, request.user, Permission.VIEW_PEOPLE).prefetch_related(
         Prefetch("memberships", queryset=current_memberships, to_attr="current_memberships")
     )
     q = ""
@@ -41,6 +42,9 @@ def people(request: HttpRequest) -> HttpResponse:
         rows = form.apply(rows)
         q = form.cleaned_data["q"]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_list_view(
+        actor=request.user, model=Person, ids=[p.pk for p in page], listing="people"
+    )
     return render(
         request,
         "organisation/people.html",

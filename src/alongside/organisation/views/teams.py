@@ -9,13 +9,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
+from alongside.core import audit
 from alongside.core.access import Permission, RoleCode, has_permission
 from alongside.core.periods import current
 from alongside.core.terminology import term
 from alongside.organisation import actions
 from alongside.organisation.access import get_team_for_user
 from alongside.organisation.forms import TeamFilterForm, TeamForm
-from alongside.organisation.models import Membership, Team
+from alongside.organisation.models import Membership, Person, Team
 from alongside.organisation.views.common import (
     count_current_psws,
     render_form,
@@ -63,13 +64,19 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("role")
     ]
     can_view_people = has_permission(request.user, Permission.VIEW_PEOPLE)
-    members = (
-        current_members.select_related("person").order_by(
-            "person__family_name", "person__given_name", "role"
+    members = None
+    if can_view_people:
+        members = list(
+            current_members.select_related("person").order_by(
+                "person__family_name", "person__given_name", "role"
+            )
         )
-        if can_view_people
-        else None
-    )
+        audit.record_list_view(
+            actor=request.user,
+            model=Person,
+            ids=sorted({m.person_id for m in members}),
+            listing=f"members of team {team.pk}",
+        )
     return render(
         request,
         "organisation/team.html",
