@@ -1,7 +1,7 @@
 # Everything sets itself up: a fresh machine needs only Python 3.11+ and make.
 PYTHON ?= python3
 VENV ?= .venv
-DATA_DIR ?= $(CURDIR)/var
+DATA_DIR ?= $(or $(ALONGSIDE_DATA_DIR),$(CURDIR)/var)
 UV_VERSION := 0.13.9
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
@@ -15,7 +15,12 @@ help:
 	@echo "make test           run the whole test suite on SQLite"
 	@echo "make test-postgres  run the whole test suite on PostgreSQL (DATABASE_URL)"
 	@echo "make lint           ruff, mypy on the strict modules, missing migrations"
-	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
+	@echo "make serve          serve the app with gunicorn (see docs/deployment.md)"
+	@echo "make format         format and fix lint in place"
+	@echo "make browser        install Debian's Chromium for the browser tests (as root)"
+	@echo "make screenshot     retake docs/screenshot.png from a fresh demo"
+	@echo "make lock           re-resolve both lock files from pyproject.toml"
+	@echo "make clean          remove the virtual environment and caches"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Alongside needs Python 3.11 or newer"'
@@ -24,17 +29,20 @@ $(BIN)/python:
 $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# The lock file pins every package (with hashes); the project itself goes in editable.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+# The lock files pin every package with hashes: requirements.lock what runs in production,
+# requirements-dev.lock that plus the tools to test and lint. The project goes in editable.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
 lock: | $(UV)
-	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes --extra dev \
+	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes \
 		--output-file requirements.lock pyproject.toml
+	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes --extra dev \
+		--output-file requirements-dev.lock pyproject.toml
 
 demo: install
 	$(BIN)/alongside demo
@@ -50,8 +58,9 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is not installed and cannot be installed here: browser tests will skip."; fi
 
+# Always SQLite, whatever DATABASE_URL the shell has: that is what test-postgres is for.
 test: install browser
-	ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered
+	env -u DATABASE_URL ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered
 
 test-postgres: install browser
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user:pass@host:port/name"; exit 2; }

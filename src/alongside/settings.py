@@ -203,6 +203,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# How many reverse proxies of our own stand in front of the app (0: none). With one (nginx on
+# the same machine, say), the audit trail records the address that proxy saw, not 127.0.0.1.
+ALONGSIDE_TRUSTED_PROXIES = int(os.environ.get("ALONGSIDE_TRUSTED_PROXIES", "0"))
+
 # Words that differ between organisations ("region" or "Trust", "service user" or "client").
 # A JSON object in ALONGSIDE_TERMS overrides any of the defaults in alongside.core.terminology.
 ALONGSIDE_TERMS = json.loads(os.environ.get("ALONGSIDE_TERMS", "{}"))

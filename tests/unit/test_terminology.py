@@ -19,3 +19,13 @@ def test_an_unknown_term_is_refused_by_name(settings):
     settings.ALONGSIDE_TERMS = {"servce_user": "client"}
     with pytest.raises(ValueError, match="servce_user"):
         terms()
+
+
+def test_the_system_check_reports_an_unknown_term(settings):
+    from alongside.core.checks import check_terms
+
+    assert check_terms(None) == []
+    settings.ALONGSIDE_TERMS = {"regoin": "Trust"}
+    (error,) = check_terms(None)
+    assert error.id == "alongside.E001"
+    assert "regoin" in error.msg

@@ -88,7 +88,7 @@ def _check_supervision(assignment: SupervisionAssignment) -> None:
 def _save(
     obj: M,
     *,
-    by: AnyUser,
+    by: AnyUser | None,
     action: AuditAction,
     fields: Iterable[str],
     check: Callable[[M], None] | None = None,
@@ -104,7 +104,7 @@ def _save(
 
 
 def _create(
-    model: type[M], *, by: AnyUser, check: Callable[[M], None] | None = None, **values: Any
+    model: type[M], *, by: AnyUser | None, check: Callable[[M], None] | None = None, **values: Any
 ) -> M:
     with transaction.atomic():
         set_fields = [name for name, value in values.items() if value not in (None, "")]
@@ -116,7 +116,7 @@ def _create(
 def _update(
     obj: M,
     *,
-    by: AnyUser,
+    by: AnyUser | None,
     editable: frozenset[str],
     changes: dict[str, Any],
     check: Callable[[M], None] | None = None,
@@ -142,35 +142,37 @@ def _update(
         )
 
 
-def create_region(*, by: AnyUser, code: str, name: str) -> Region:
+def create_region(*, by: AnyUser | None, code: str, name: str) -> Region:
     return _create(Region, by=by, code=code, name=name)
 
 
-def update_region(*, by: AnyUser, region: Region, **changes: Any) -> Region:
+def update_region(*, by: AnyUser | None, region: Region, **changes: Any) -> Region:
     return _update(region, by=by, editable=frozenset({"code", "name"}), changes=changes)
 
 
-def create_area(*, by: AnyUser, region: Region, name: str) -> Area:
+def create_area(*, by: AnyUser | None, region: Region, name: str) -> Area:
     return _create(Area, by=by, region=region, name=name)
 
 
-def update_area(*, by: AnyUser, area: Area, **changes: Any) -> Area:
+def update_area(*, by: AnyUser | None, area: Area, **changes: Any) -> Area:
     return _update(area, by=by, editable=frozenset({"name"}), changes=changes)
 
 
-def create_team(*, by: AnyUser, area: Area, name: str, team_type: str) -> Team:
+def create_team(*, by: AnyUser | None, area: Area, name: str, team_type: str) -> Team:
     return _create(Team, by=by, area=area, name=name, team_type=team_type)
 
 
-def update_team(*, by: AnyUser, team: Team, **changes: Any) -> Team:
+def update_team(*, by: AnyUser | None, team: Team, **changes: Any) -> Team:
     return _update(team, by=by, editable=frozenset({"area", "name", "team_type"}), changes=changes)
 
 
-def create_person(*, by: AnyUser, given_name: str, family_name: str, email: str = "") -> Person:
+def create_person(
+    *, by: AnyUser | None, given_name: str, family_name: str, email: str = ""
+) -> Person:
     return _create(Person, by=by, given_name=given_name, family_name=family_name, email=email)
 
 
-def update_person(*, by: AnyUser, person: Person, **changes: Any) -> Person:
+def update_person(*, by: AnyUser | None, person: Person, **changes: Any) -> Person:
     """Change a person's name or email; their login's email follows, for password resets."""
     with transaction.atomic():
         updated = _update(
@@ -188,7 +190,7 @@ def update_person(*, by: AnyUser, person: Person, **changes: Any) -> Person:
 
 def add_membership(
     *,
-    by: AnyUser,
+    by: AnyUser | None,
     person: Person,
     team: Team | None,
     role: str,
@@ -213,7 +215,7 @@ def add_membership(
     )
 
 
-def end_membership(*, by: AnyUser, membership: Membership, end: dt.date) -> Membership:
+def end_membership(*, by: AnyUser | None, membership: Membership, end: dt.date) -> Membership:
     return _update(
         membership,
         by=by,
@@ -224,7 +226,7 @@ def end_membership(*, by: AnyUser, membership: Membership, end: dt.date) -> Memb
 
 
 def assign_supervisor(
-    *, by: AnyUser, supervisor: Person, supervisee: Person, start: dt.date
+    *, by: AnyUser | None, supervisor: Person, supervisee: Person, start: dt.date
 ) -> SupervisionAssignment:
     return _create(
         SupervisionAssignment,
@@ -236,7 +238,7 @@ def assign_supervisor(
     )
 
 
-def create_login(*, by: AnyUser, person: Person, username: str) -> AbstractBaseUser:
+def create_login(*, by: AnyUser | None, person: Person, username: str) -> AbstractBaseUser:
     """Give a person a login. Nothing is sent: they set a password with "Forgotten your password".
 
     The password is random and never shown to anyone. It is not Django's "unusable" password,
@@ -258,3 +260,11 @@ def create_login(*, by: AnyUser, person: Person, username: str) -> AbstractBaseU
         stored.user = user
         _save(stored, by=by, action=AuditAction.UPDATE, fields=["user"], update_fields=["user"])
         return user
+
+
+def set_password(*, by: AnyUser | None, user: AbstractBaseUser, password: str) -> None:
+    """Set a login's password (already checked against the password rules by the caller)."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=by, action=AuditAction.UPDATE, obj=user, detail={"fields": ["password"]})
