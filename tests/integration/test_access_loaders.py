@@ -57,10 +57,7 @@ def test_an_ended_supervision_no_longer_gives_access(personas):
 
 
 def test_an_ended_caseload_entry_no_longer_gives_access(personas):
-    entry = personas.su_a.caseload_entries.get()
-    entry.end = entry.start
-    entry.status = "ended"
-    entry.save()
+    personas.su_a.caseload_entries.update(end="2020-01-01", status="ended")
     assert not has_permission(personas.psw.user, Permission.VIEW_SERVICE_USER, personas.su_a)
 
 

@@ -105,6 +105,6 @@ def test_a_list_showing_names_is_audited_with_the_records_shown(personas, client
 
 
 def test_an_empty_list_writes_no_audit_record(personas, client_for):
-    personas.su_a.caseload_entries.update(status="ended")
+    personas.su_a.caseload_entries.update(status="ended", end="2020-01-01")
     client_for("psw").get("/practice/caseload/")
     assert not AuditEvent.objects.filter(detail__list="own caseload").exists()

@@ -50,6 +50,21 @@ class Permission(enum.StrEnum):
     VIEW_PEOPLE = "view-people"
     MANAGE_PEOPLE = "manage-people"
     VIEW_AUDIT = "view-audit"
+    # Practice: each is scoped to records (a caseload, a team) by the practice app's rules.
+    EDIT_SERVICE_USER = "edit-service-user"
+    MAKE_REFERRAL = "make-referral"
+    DECIDE_REFERRAL = "decide-referral"
+    VIEW_CONTACTS = "view-contacts"
+    RECORD_CONTACT = "record-contact"
+    VIEW_GOALS = "view-goals"
+    MANAGE_GOALS = "manage-goals"
+    ADD_OWN_PROGRESS = "add-own-progress"
+    VIEW_ADVOCACY = "view-advocacy"
+    RAISE_ADVOCACY = "raise-advocacy"
+    RESPOND_TO_ADVOCACY = "respond-to-advocacy"
+    END_EPISODE = "end-episode"
+    VIEW_GROUPS = "view-groups"
+    MANAGE_GROUPS = "manage-groups"
 
 
 class RoleCode(models.TextChoices):
@@ -73,7 +88,23 @@ class Role:
 class PeerSupportWorker(Role):
     code = RoleCode.PEER_SUPPORT_WORKER
     permissions = frozenset(
-        {Permission.VIEW_OWN_CASELOAD, Permission.VIEW_SERVICE_USER, Permission.VIEW_REFERRAL}
+        {
+            Permission.VIEW_OWN_CASELOAD,
+            Permission.VIEW_SERVICE_USER,
+            Permission.EDIT_SERVICE_USER,
+            Permission.VIEW_REFERRAL,
+            Permission.MAKE_REFERRAL,
+            Permission.DECIDE_REFERRAL,
+            Permission.VIEW_CONTACTS,
+            Permission.RECORD_CONTACT,
+            Permission.VIEW_GOALS,
+            Permission.MANAGE_GOALS,
+            Permission.VIEW_ADVOCACY,
+            Permission.RAISE_ADVOCACY,
+            Permission.END_EPISODE,
+            Permission.VIEW_GROUPS,
+            Permission.MANAGE_GROUPS,
+        }
     )
 
 
@@ -86,19 +117,36 @@ class SeniorPeerSupportWorker(Role):
 
 
 class Supervisor(Role):
+    """Sees supervisees' work to support and supervise it; does not write in it."""
+
     code = RoleCode.SUPERVISOR
     permissions = frozenset(
         {
             Permission.VIEW_SUPERVISEE_CASELOADS,
             Permission.VIEW_SERVICE_USER,
             Permission.VIEW_REFERRAL,
+            Permission.VIEW_CONTACTS,
+            Permission.VIEW_GOALS,
+            Permission.VIEW_ADVOCACY,
+            Permission.VIEW_GROUPS,
         }
     )
 
 
 class TeamClinician(Role):
+    """Refers to peer support and hears back; reads contact notes only where the person agreed."""
+
     code = RoleCode.TEAM_CLINICIAN
-    permissions = frozenset({Permission.VIEW_TEAM_REFERRALS, Permission.VIEW_REFERRAL})
+    permissions = frozenset(
+        {
+            Permission.VIEW_TEAM_REFERRALS,
+            Permission.VIEW_REFERRAL,
+            Permission.MAKE_REFERRAL,
+            Permission.VIEW_CONTACTS,
+            Permission.VIEW_ADVOCACY,
+            Permission.RESPOND_TO_ADVOCACY,
+        }
+    )
 
 
 class ProgrammeLead(Role):
@@ -131,7 +179,9 @@ class Administrator(Role):
 
 class ServiceUserRole(Role):
     code = RoleCode.SERVICE_USER
-    permissions = frozenset({Permission.VIEW_OWN_RECORD})
+    permissions = frozenset(
+        {Permission.VIEW_OWN_RECORD, Permission.VIEW_GOALS, Permission.ADD_OWN_PROGRESS}
+    )
 
 
 ROLES: dict[RoleCode, type[Role]] = {

@@ -1,6 +1,8 @@
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
 from alongside.core.models import AuditAction, AuditEvent
@@ -37,3 +39,28 @@ class AuditFilterForm(forms.Form):
         if data["until"]:
             events = events.filter(at__date__lte=data["until"])
         return events
+
+
+T = TypeVar("T")
+
+
+def run_action(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
+    """Call the action if the form is valid; show any ValidationError it raises on the form.
+
+    Errors named after a form field go beside that field; the rest (an edit conflict, say) go
+    at the top of the form.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return action()
+    except ValidationError as error:
+        by_field = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {NON_FIELD_ERRORS: error.messages}
+        )
+        for field, messages in by_field.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return None

@@ -64,3 +64,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain of {self.count}"
+
+
+class Notification(models.Model):
+    """A message for one user in the app (and by email when email is configured).
+
+    Messages name records by their pseudonymous reference, never by a person's name.
+    """
+
+    recipient = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"message"})
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}"

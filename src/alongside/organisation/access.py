@@ -5,7 +5,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from alongside.core.access import Permission, Principal, get_object_for_user, register_scope
+from alongside.core.access import (
+    ROLES,
+    Permission,
+    Principal,
+    get_object_for_user,
+    register_scope,
+)
 from alongside.core.periods import current
 from alongside.organisation.models import Area, Person, Region, SupervisionAssignment, Team
 
@@ -38,8 +44,24 @@ def _people_rule(principal: Principal, permission: Permission) -> QuerySet[Perso
     return Person.objects.none()
 
 
-for _model in (Region, Area, Team):
+def _team_rule(principal: Principal, permission: Permission) -> QuerySet[Team]:
+    """Every team for the structure; otherwise the teams where a held role grants it.
+
+    So a clinician may make referrals to their own teams, a PSW run groups on theirs.
+    """
+    if permission in _STRUCTURE_PERMISSIONS:
+        return Team.objects.all()
+    team_ids = {
+        grant.team_id
+        for grant in principal.grants
+        if grant.team_id is not None and permission in ROLES[grant.role].permissions
+    }
+    return Team.objects.filter(pk__in=team_ids)
+
+
+for _model in (Region, Area):
     register_scope(_model, _structure_rule(_model))
+register_scope(Team, _team_rule)
 register_scope(Person, _people_rule)
 
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from alongside.core import audit
 from alongside.core.access import ROLES, AnyUser, RoleCode
 from alongside.core.models import AuditAction
+from alongside.core.records import save_audited
 from alongside.organisation.models import (
     Area,
     Membership,
@@ -97,10 +98,7 @@ def _save(
     """Validate, save and audit one record; the caller holds the transaction."""
     if check is not None:
         check(obj)
-    obj.full_clean()
-    obj.save(update_fields=update_fields)
-    audit.record(actor=by, action=action, obj=obj, detail={"fields": sorted(fields)})
-    return obj
+    return save_audited(obj, by=by, action=action, fields=fields, update_fields=update_fields)
 
 
 def _create(

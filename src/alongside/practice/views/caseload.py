@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -7,8 +8,7 @@ from alongside.core import audit
 from alongside.core.access import Permission, get_object_for_user, require_permission
 from alongside.organisation.models import Person
 from alongside.practice import queries
-from alongside.practice.access import get_referral_for_user, get_service_user_for_user
-from alongside.practice.models import CaseloadEntry, Referral, ServiceUser
+from alongside.practice.models import CaseloadEntry, ServiceUser
 
 
 def _audit_caseload(request: HttpRequest, entries: list[CaseloadEntry], listing: str) -> None:
@@ -30,12 +30,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "practice/caseload.html",
         {"entries": entries, "worker": None, "today": timezone.localdate()},
     )
-
-
-@require_GET
-def service_user(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_service_user_for_user(request.user, pk)
-    return render(request, "practice/service_user.html", {"service_user": record})
 
 
 @require_GET
@@ -63,22 +57,14 @@ def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @require_GET
-def referrals(request: HttpRequest) -> HttpResponse:
-    require_permission(request.user, Permission.VIEW_TEAM_REFERRALS)
-    rows = list(queries.team_referrals(request.user))
-    audit.record_list_view(
-        actor=request.user, model=Referral, ids=[r.pk for r in rows], listing="team referrals"
-    )
-    return render(request, "practice/referrals.html", {"referrals": rows})
-
-
-@require_GET
-def referral(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_referral_for_user(request.user, pk)
-    return render(request, "practice/referral.html", {"referral": record})
-
-
-@require_GET
 def programme(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_PROGRAMME_SUMMARY)
     return render(request, "practice/programme.html", {"regions": queries.programme_summary()})
+
+
+urlpatterns = [
+    path("caseload/", caseload, name="caseload"),
+    path("supervisees/", supervisees, name="supervisees"),
+    path("supervisees/<int:person_pk>/caseload/", supervisee_caseload, name="supervisee-caseload"),
+    path("programme/", programme, name="programme"),
+]

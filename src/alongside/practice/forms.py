@@ -1,0 +1,52 @@
+"""Forms bind and check input; actions write. Edit forms carry the version they were read at."""
+
+from typing import Any
+
+from django import forms
+
+from alongside.practice.models import ServiceUser
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the record it was filled from, to detect a lost update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ServiceUserForm(VersionedForm):
+    preferred_name = forms.CharField(
+        max_length=100, label="Name they like to be called", help_text="First name or nickname."
+    )
+    contact_preferences = forms.CharField(
+        max_length=300,
+        required=False,
+        label="How they like to be contacted",
+        help_text="For example: text first, afternoons only.",
+    )
+    consented_to_peer_support = forms.BooleanField(
+        required=False, label="They have consented to peer support"
+    )
+    consent_date = forms.DateField(required=False, widget=DateInput, label="Date of consent")
+    shares_notes_with_team = forms.BooleanField(
+        required=False,
+        label="They agree that their team's clinicians may read contact notes",
+    )
+
+    @classmethod
+    def for_record(cls, record: ServiceUser, data: Any = None) -> "ServiceUserForm":
+        initial = {
+            name: getattr(record, name)
+            for name in (
+                "preferred_name",
+                "contact_preferences",
+                "consented_to_peer_support",
+                "consent_date",
+                "shares_notes_with_team",
+                "version",
+            )
+        }
+        return cls(data, initial=initial)
