@@ -15,6 +15,7 @@ from alongside.organisation.models import Person, Region, Team
 from alongside.practice import queries
 from alongside.practice.access import get_own_service_user_record
 from alongside.practice.models import Referral, ServiceUser
+from alongside.practice.referral_queries import referrals_for
 
 
 @require_GET
@@ -48,8 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
             ids=[p.pk for p in context["supervisees"]],
             listing="home supervisees",
         )
-    if Permission.VIEW_TEAM_REFERRALS in held:
-        context["referrals"] = list(queries.team_referrals(user)[:10])
+    if Permission.VIEW_REFERRAL in held:
+        context["referrals"] = list(referrals_for(user)[:10])
         audit.record_list_view(
             actor=user,
             model=Referral,

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "alongside.core",
     "alongside.organisation",
     "alongside.practice",
+    "alongside.measures",
     "alongside.demo",
 ]
 
@@ -164,6 +165,9 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alongside@localhost")
+# Notifications (a referral's outcome, say) always appear in the app; with this on they are also
+# emailed to the recipient's address. The email says only that there is news, and where.
+ALONGSIDE_NOTIFY_BY_EMAIL = os.environ.get("ALONGSIDE_NOTIFY_BY_EMAIL", "0") == "1"
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

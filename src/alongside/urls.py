@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("alongside.core.urls")),
     path("organisation/", include("alongside.organisation.urls")),
     path("practice/", include("alongside.practice.urls")),
+    path("measures/", include("alongside.measures.urls")),
 ]

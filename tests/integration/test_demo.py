@@ -31,8 +31,15 @@ from alongside.organisation.models import (
     TeamType,
 )
 from alongside.practice.models import (
+    AdvocacyItem,
     CaseloadEntry,
     CaseloadStatus,
+    Contact,
+    Ending,
+    Goal,
+    GoalProgress,
+    GroupProgramme,
+    GroupSession,
     Referral,
     ReferralStatus,
     ServiceUser,
@@ -57,6 +64,7 @@ def run_demo(*args: str) -> str:
 def row_counts() -> dict[str, int]:
     models = (Region, Area, Team, Person, Membership, SupervisionAssignment)
     models += (ServiceUser, CaseloadEntry, Referral, DemoLoad, AuditEvent)
+    models += (Ending, Contact, GroupProgramme, GroupSession, Goal, GoalProgress, AdvocacyItem)
     counts = {model.__name__: model.objects.count() for model in models}
     counts["User"] = get_user_model().objects.count()
     return counts
@@ -92,9 +100,12 @@ def test_another_seed_plans_other_people():
     assert [su.preferred_name for su in first.service_users] != [
         su.preferred_name for su in other.service_users
     ]
-    # The shape does not depend on the seed.
+    # The shape does not depend on the seed; how prepared each team was does.
     assert first.regions == other.regions
-    assert first.teams == other.teams
+    assert [(t.area, t.name, t.team_type) for t in first.teams] == [
+        (t.area, t.name, t.team_type) for t in other.teams
+    ]
+    assert [t.preparedness for t in first.teams] != [t.preparedness for t in other.teams]
 
 
 @settings(max_examples=25, deadline=None)
@@ -132,9 +143,10 @@ def test_any_seed_plans_the_seed_programme_shape(seed):
         m.discipline for m in plan.memberships if m.role == RoleCode.TEAM_CLINICIAN
     } == CLINICIAN_DISCIPLINES
 
-    caseloads = Counter(e.worker for e in plan.caseload_entries)
+    caseloads = Counter(e.worker for e in plan.caseload_entries if e.end_offset is None)
     assert set(caseloads) == workers
     assert all(4 <= n <= 10 for n in caseloads.values())
+    assert all(0 <= t.preparedness <= 1 for t in plan.teams)
     assert sorted(p.username for p in plan.people if p.username) == sorted(PERSONAS)
 
 
@@ -218,20 +230,30 @@ def test_each_psw_has_a_current_caseload_with_accepted_referrals(loaded):
         entries = CaseloadEntry.objects.filter(current(), worker=membership.person)
         assert 4 <= entries.count() <= 10
         assert entries.filter(status=CaseloadStatus.ACTIVE).exists()
-        for entry in entries.select_related("service_user"):
+        for entry in entries.select_related("service_user", "referral"):
             service_user = entry.service_user
             assert service_user.team_id == membership.team_id
             assert service_user.consented_to_peer_support
             assert service_user.consent_date <= entry.start
-            referral = Referral.objects.get(service_user=service_user)
+            referral = entry.referral
+            assert referral.service_user == service_user
             assert referral.status == ReferralStatus.ACCEPTED
             assert referral.allocated_to_id == membership.person_id
-            assert (
-                referral.referrer_discipline
-                == Membership.objects.get(
-                    person=referral.referrer, team=membership.team, role=RoleCode.TEAM_CLINICIAN
-                ).discipline
-            )
+            assert referral.decided_by_id == membership.person_id
+            assert referral.received_on <= referral.decided_on <= entry.start
+            if referral.self_referral:
+                assert referral.referrer is None
+                assert referral.recorded_by_id == membership.person_id
+            else:
+                assert referral.recorded_by_id == referral.referrer_id
+                assert (
+                    referral.referrer_discipline
+                    == Membership.objects.get(
+                        person=referral.referrer,
+                        team=membership.team,
+                        role=RoleCode.TEAM_CLINICIAN,
+                    ).discipline
+                )
             if entry.next_planned_contact is not None:
                 assert today - timedelta(days=3) <= entry.next_planned_contact
                 assert entry.next_planned_contact <= today + timedelta(days=56)
@@ -282,6 +304,8 @@ def test_prints_every_login_and_the_password(loaded):
     for username in PERSONAS:
         assert f"\n  {username} " in loaded
     assert "26  peer support workers" in loaded
+    for kind in ("contacts", "group sessions", "goal progress", "advocacy items", "endings"):
+        assert f"  {kind}\n" in loaded
     assert "Loaded in" in loaded
 
 
@@ -293,6 +317,8 @@ def test_writes_one_audit_record_for_the_load(loaded):
     assert event.detail["scale"] == "seed"
     assert event.detail["seed"] == 2019
     assert event.detail["counts"]["service_users"] == ServiceUser.objects.count()
+    assert event.detail["counts"]["contacts"] == Contact.objects.count()
+    assert event.detail["counts"]["goal_progress"] == GoalProgress.objects.count()
     assert AuditEvent.objects.count() == 1
     assert audit.verify().ok
 

@@ -1,5 +1,7 @@
 """The demo scales: the seed scale reproduces the seed programme's placements exactly."""
 
+from dataclasses import fields
+
 import pytest
 
 from alongside.demo.models import DemoLoad
@@ -110,3 +112,22 @@ def test_copies_after_the_first_are_numbered():
 @pytest.mark.parametrize("scale", list(SCALES.values()), ids=list(SCALES))
 def test_scale_names_fit_the_demo_load_marker(scale):
     assert len(scale.name) <= DemoLoad._meta.get_field("scale").max_length
+
+
+@pytest.mark.parametrize("scale", list(SCALES.values()), ids=list(SCALES))
+def test_every_range_and_share_makes_sense(scale):
+    ranges = {
+        f.name: getattr(scale, f.name)
+        for f in fields(scale)
+        if isinstance(getattr(scale, f.name), tuple) and f.name != "regions"
+    }
+    assert "contact_gap_days" in ranges
+    assert all(0 <= low <= high for low, high in ranges.values()), ranges
+    shares = {f.name: getattr(scale, f.name) for f in fields(scale) if f.name.endswith("_share")}
+    assert all(0 <= share <= 1 for share in shares.values()), shares
+    # Roughly weekly to fortnightly, and a group session has room for 2-8 of its members.
+    assert 7 <= scale.contact_gap_days[0] <= scale.contact_gap_days[1] <= 14
+    assert scale.group_members[0] >= 2
+    assert scale.groups_per_region[0] >= 1
+    # Some teams send no inappropriate referrals, the least prepared send several.
+    assert scale.not_appropriate_declines_per_team[1] > scale.not_appropriate_declines_per_team[0]

@@ -65,6 +65,11 @@ class Permission(enum.StrEnum):
     END_EPISODE = "end-episode"
     VIEW_GROUPS = "view-groups"
     MANAGE_GROUPS = "manage-groups"
+    # Measures: instruments are configuration; administrations are scoped to caseloads.
+    VIEW_INSTRUMENTS = "view-instruments"
+    VIEW_MEASURES = "view-measures"
+    RECORD_MEASURES = "record-measures"
+    COMPLETE_OWN_MEASURES = "complete-own-measures"
 
 
 class RoleCode(models.TextChoices):
@@ -104,6 +109,9 @@ class PeerSupportWorker(Role):
             Permission.END_EPISODE,
             Permission.VIEW_GROUPS,
             Permission.MANAGE_GROUPS,
+            Permission.VIEW_INSTRUMENTS,
+            Permission.VIEW_MEASURES,
+            Permission.RECORD_MEASURES,
         }
     )
 
@@ -129,6 +137,8 @@ class Supervisor(Role):
             Permission.VIEW_GOALS,
             Permission.VIEW_ADVOCACY,
             Permission.VIEW_GROUPS,
+            Permission.VIEW_INSTRUMENTS,
+            Permission.VIEW_MEASURES,
         }
     )
 
@@ -145,6 +155,7 @@ class TeamClinician(Role):
             Permission.VIEW_CONTACTS,
             Permission.VIEW_ADVOCACY,
             Permission.RESPOND_TO_ADVOCACY,
+            Permission.VIEW_INSTRUMENTS,
         }
     )
 
@@ -153,12 +164,14 @@ class ProgrammeLead(Role):
     code = RoleCode.PROGRAMME_LEAD
     team_based = False
     permissions = frozenset({Permission.VIEW_PROGRAMME_SUMMARY, Permission.VIEW_ORGANISATION})
+    permissions = permissions | {Permission.VIEW_INSTRUMENTS}
 
 
 class Evaluator(Role):
     code = RoleCode.EVALUATOR
     team_based = False
     permissions = frozenset({Permission.VIEW_ORGANISATION})
+    permissions = permissions | {Permission.VIEW_INSTRUMENTS}
 
 
 class Administrator(Role):
@@ -173,6 +186,7 @@ class Administrator(Role):
             Permission.VIEW_PEOPLE,
             Permission.MANAGE_PEOPLE,
             Permission.VIEW_AUDIT,
+            Permission.VIEW_INSTRUMENTS,
         }
     )
 
@@ -182,6 +196,7 @@ class ServiceUserRole(Role):
     permissions = frozenset(
         {Permission.VIEW_OWN_RECORD, Permission.VIEW_GOALS, Permission.ADD_OWN_PROGRESS}
     )
+    permissions = permissions | {Permission.COMPLETE_OWN_MEASURES}
 
 
 ROLES: dict[RoleCode, type[Role]] = {

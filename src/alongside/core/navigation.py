@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from alongside.core.access import Permission, principal_for
+from alongside.core.notifications import unread_count
 from alongside.core.terminology import terms
 
 
@@ -14,13 +15,17 @@ class NavItem:
     label: str
     url: str
     current: bool
+    count: int | None = None
 
 
 _ENTRIES: tuple[tuple[str, str, Permission | None], ...] = (
     ("Home", "home", None),
     ("{caseload}", "practice:caseload", Permission.VIEW_OWN_CASELOAD),
     ("Supervisees", "practice:supervisees", Permission.VIEW_SUPERVISEE_CASELOADS),
-    ("Referrals", "practice:referrals", Permission.VIEW_TEAM_REFERRALS),
+    ("Referrals", "practice:referrals", Permission.VIEW_REFERRAL),
+    ("Groups", "practice:groups", Permission.VIEW_GROUPS),
+    ("Advocacy", "practice:team-advocacy", Permission.VIEW_ADVOCACY),
+    ("My goals", "practice:my-goals", Permission.ADD_OWN_PROGRESS),
     ("Programme", "practice:programme", Permission.VIEW_PROGRAMME_SUMMARY),
     ("{regions}", "organisation:regions", Permission.VIEW_ORGANISATION),
     ("{teams}", "organisation:teams", Permission.VIEW_ORGANISATION),
@@ -42,4 +47,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         url = reverse(name)
         current = request.path == url if name == "home" else request.path.startswith(url)
         items.append(NavItem(label.format(**words), url, current))
+    url = reverse("core:notifications")
+    items.append(
+        NavItem("Notifications", url, request.path.startswith(url), count=unread_count(user))
+    )
     return items

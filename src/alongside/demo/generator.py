@@ -1,67 +1,55 @@
-"""Plan and load the synthetic demo programme.
+"""Plan the synthetic demo programme.
 
 Two steps, kept apart so that determinism can be tested without a database:
 
 * `plan_programme` is pure. From one `random.Random(seed)` (never the global generator, never a
   fake-data library whose output changes between versions) it decides every region, team,
-  person, membership, supervision, caseload and referral as plain frozen dataclasses that refer to
-  each other by position in the plan. The same scale and seed give an equal plan.
-* `load_programme` writes a plan with `bulk_create`, in batches, in one transaction, marks it
-  with a `DemoLoad` row and writes one audit record for the whole load. `bulk_create` bypasses
-  the per-record audit that actions write; that is deliberate for a seeding tool, which is not
-  anyone's action on personal data.
+  person, membership, supervision, referral and episode here, then the contacts, groups, goals
+  and advocacy of those episodes (`demo/practice.py`), as plain frozen dataclasses that refer to
+  each other by position in the plan (`demo/plan.py`). The same scale and seed give an equal plan.
+* `load_programme` (`demo/loader.py`) writes a plan with `bulk_create`, in batches, in one
+  transaction, marks it with a `DemoLoad` row and writes one audit record for the whole load.
+  `bulk_create` bypasses the per-record audit that actions write; that is deliberate for a
+  seeding tool, which is not anyone's action on personal data.
 
 Dates. Staff start dates are fixed calendar dates (2017-2018 for peer support workers, as in the
-seed programme). Dates that must look current for the demo to be useful (caseload starts, consent,
-referrals, next planned contacts) are planned as whole-day offsets from "today" and become dates
-only when written, from the `today` the caller passes (`timezone.localdate()` in the command).
-So what is loaded depends only on the seed, and a demo loaded next year still has contacts due
-this week.
+seed programme). Dates that must look current for the demo to be useful (episodes, consent,
+referrals, contacts, next planned contacts) are planned as whole-day offsets from "today" and
+become dates only when written, from the `today` the caller passes (`timezone.localdate()` in
+the command). So what is loaded depends only on the seed, and a demo loaded next year still has
+contacts due this week.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
-
-from alongside.core import audit
 from alongside.core.access import RoleCode
-from alongside.core.models import AuditAction
-from alongside.demo import names
-from alongside.demo.models import DemoLoad
+from alongside.demo import names, wording
+from alongside.demo.plan import (
+    Plan,
+    PlannedArea,
+    PlannedCaseloadEntry,
+    PlannedEnding,
+    PlannedMembership,
+    PlannedPerson,
+    PlannedReferral,
+    PlannedRegion,
+    PlannedServiceUser,
+    PlannedSupervision,
+    PlannedTeam,
+)
+from alongside.demo.practice import plan_practice
 from alongside.demo.scales import IntRange, Scale, TeamShape
-from alongside.organisation.models import (
-    Area,
-    Discipline,
-    Membership,
-    Person,
-    Region,
-    SupervisionAssignment,
-    Team,
-    TeamType,
-)
-from alongside.practice.models import (
-    CaseloadEntry,
-    CaseloadStatus,
-    Referral,
-    ReferralStatus,
-    ServiceUser,
-    Urgency,
-)
+from alongside.organisation.models import Discipline
+from alongside.practice.models import CaseloadStatus, DeclineReason, ReferralStatus, Urgency
 
 DEMO_PASSWORD = "alongside-demo"
 DEFAULT_SEED = 2019
-BATCH_SIZE = 1000
-HOURS_PER_WEEK_FULL_TIME = Decimal(39)
 
 # The demo logins, in the order they are printed. Each is one person in the plan.
 PERSONAS: tuple[str, ...] = (
@@ -89,130 +77,33 @@ CLINICIAN_DISCIPLINES: tuple[Discipline, ...] = (
 )
 PART_TIME_FTES: tuple[Decimal, ...] = tuple(Decimal(f) for f in ("0.5", "0.6", "0.7", "0.8"))
 
+# Declines for reasons other than the referral itself, and how often each is given.
+OTHER_DECLINE_REASONS: tuple[DeclineReason, ...] = (
+    DeclineReason.PERSON_DECLINED,
+    DeclineReason.NO_CONSENT,
+    DeclineReason.NO_CAPACITY,
+    DeclineReason.COULD_NOT_CONTACT,
+    DeclineReason.OTHER,
+)
+OTHER_DECLINE_WEIGHTS: tuple[int, ...] = (30, 15, 20, 25, 10)
+
+# Who is doing what after an ending. Three in four were more active in their community in the
+# seed evaluation; fewer were in work or education.
+NOW_COMMUNITY_SHARE = 0.76
+NOW_WORK_SHARE = 0.15
+NOW_EDUCATION_SHARE = 0.12
+NOW_OTHER_SUPPORTS_SHARE = 0.45
+PLANNED_ENDING_SHARE = 0.75
+SHARES_NOTES_SHARE = 0.6
+QUIET_SHARE = 0.08
+"""Active episodes where the person has not been seen for three weeks or more."""
+
 _PSW_FIRST_START = date(2017, 1, 9)
 _PSW_START_SPREAD_DAYS = 720  # PSWs joined across 2017 and 2018.
 _SUPERVISOR_FIRST_START = date(2016, 9, 1)
 _CLINICIAN_FIRST_START = date(2008, 1, 7)
 _CLINICIAN_START_SPREAD_DAYS = 4300  # Clinicians joined their teams over about twelve years.
 _PROGRAMME_ROLES_START = date(2017, 1, 2)
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedRegion:
-    code: str
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedArea:
-    region: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedTeam:
-    area: int
-    name: str
-    team_type: TeamType
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedPerson:
-    given_name: str
-    family_name: str
-    username: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedMembership:
-    person: int
-    role: RoleCode
-    team: int | None
-    discipline: Discipline | None
-    start: date
-    fte: Decimal | None = None
-
-    @property
-    def contracted_hours(self) -> Decimal | None:
-        if self.fte is None:
-            return None
-        return (self.fte * HOURS_PER_WEEK_FULL_TIME).quantize(Decimal("0.1"))
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedSupervision:
-    supervisor: int
-    supervisee: int
-    start: date
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedServiceUser:
-    reference: str
-    preferred_name: str
-    contact_preferences: str
-    team: int
-    key_clinician: int
-    consent_offset: int | None
-    """Days from today the service user consented to peer support; None if not (yet)."""
-    person: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedCaseloadEntry:
-    service_user: int
-    worker: int
-    status: CaseloadStatus
-    start_offset: int
-    next_contact_offset: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedReferral:
-    service_user: int
-    team: int
-    referrer: int | None
-    """A clinician of the team; None for a self-referral."""
-    referrer_discipline: Discipline | None
-    reason: str
-    hopes: str
-    urgency: Urgency
-    status: ReferralStatus
-    allocated_to: int | None
-    received_offset: int
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Everything a load writes, in the order it is written. Indexes point into these tuples."""
-
-    regions: tuple[PlannedRegion, ...]
-    areas: tuple[PlannedArea, ...]
-    teams: tuple[PlannedTeam, ...]
-    people: tuple[PlannedPerson, ...]
-    memberships: tuple[PlannedMembership, ...]
-    supervisions: tuple[PlannedSupervision, ...]
-    service_users: tuple[PlannedServiceUser, ...]
-    caseload_entries: tuple[PlannedCaseloadEntry, ...]
-    referrals: tuple[PlannedReferral, ...]
-
-    def counts(self) -> dict[str, int]:
-        """Rows per kind of record: printed by the command and kept in the audit record."""
-        return {
-            "regions": len(self.regions),
-            "areas": len(self.areas),
-            "teams": len(self.teams),
-            "people": len(self.people),
-            "logins": sum(1 for person in self.people if person.username),
-            "memberships": len(self.memberships),
-            "peer_support_workers": sum(
-                1 for m in self.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER
-            ),
-            "supervision_assignments": len(self.supervisions),
-            "service_users": len(self.service_users),
-            "caseload_entries": len(self.caseload_entries),
-            "referrals": len(self.referrals),
-        }
 
 
 @dataclass
@@ -228,8 +119,9 @@ class _Builder:
     memberships: list[PlannedMembership] = field(default_factory=list)
     supervisions: list[PlannedSupervision] = field(default_factory=list)
     service_users: list[PlannedServiceUser] = field(default_factory=list)
-    caseload_entries: list[PlannedCaseloadEntry] = field(default_factory=list)
     referrals: list[PlannedReferral] = field(default_factory=list)
+    caseload_entries: list[PlannedCaseloadEntry] = field(default_factory=list)
+    endings: list[PlannedEnding] = field(default_factory=list)
     clinicians_by_team: dict[int, list[int]] = field(default_factory=dict)
     workers_by_team: dict[int, list[int]] = field(default_factory=dict)
     psw_start: dict[int, date] = field(default_factory=dict)
@@ -237,6 +129,7 @@ class _Builder:
     discipline_of: dict[int, Discipline] = field(default_factory=dict)
     supervisor_of: dict[int, int] = field(default_factory=dict)
     part_time_ftes: list[Decimal] = field(default_factory=list)
+    preparedness_deck: list[float] = field(default_factory=list)
 
     def draw(self, span: IntRange) -> int:
         return self.rng.randint(*span)
@@ -263,10 +156,27 @@ class _Builder:
         self.rng.shuffle(ftes)
         self.part_time_ftes = ftes
 
+    def plan_preparedness(self, teams: int) -> None:
+        """One preparedness score per team, spread evenly over 0-1, then shuffled.
+
+        One score from each of `teams` equal slices of 0-1, so that every seed has some teams
+        that were well prepared for a peer worker and some that were not.
+        """
+        deck = [round((slot + self.rng.random()) / teams, 2) for slot in range(teams)]
+        self.rng.shuffle(deck)
+        self.preparedness_deck = deck
+
     def add_team(self, *, area: int, shape: TeamShape) -> list[int]:
         """A team with its clinicians and peer support workers; returns the workers."""
         team = len(self.teams)
-        self.teams.append(PlannedTeam(area=area, name=shape.name, team_type=shape.team_type))
+        self.teams.append(
+            PlannedTeam(
+                area=area,
+                name=shape.name,
+                team_type=shape.team_type,
+                preparedness=self.preparedness_deck.pop(),
+            )
+        )
         self.clinicians_by_team[team] = self.add_clinicians(team=team)
         workers = [
             self.add_peer_worker(team=team, role=RoleCode.PEER_SUPPORT_WORKER)
@@ -378,6 +288,9 @@ class _Builder:
                 team=team,
                 key_clinician=self.rng.choice(self.clinicians_by_team[team]),
                 consent_offset=consent_offset,
+                shares_notes_with_team=(
+                    consent_offset is not None and self.rng.random() < SHARES_NOTES_SHARE
+                ),
             )
         )
         return len(self.service_users) - 1
@@ -389,16 +302,28 @@ class _Builder:
         team: int,
         status: ReferralStatus,
         received_offset: int,
-        allocated_to: int | None = None,
         self_referral: bool = False,
-    ) -> None:
+        allocated_to: int | None = None,
+        decided_by: int | None = None,
+        decided_offset: int | None = None,
+        decline_reason: DeclineReason | None = None,
+        decline_detail: str = "",
+    ) -> int:
+        """A referral; a self-referral is recorded by a peer worker of the team."""
         referrer = None if self_referral else self.rng.choice(self.clinicians_by_team[team])
+        if referrer is not None:
+            recorded_by = referrer
+        elif allocated_to is not None:
+            recorded_by = allocated_to
+        else:
+            recorded_by = self.rng.choice(self.workers_by_team[team])
         self.referrals.append(
             PlannedReferral(
                 service_user=service_user,
                 team=team,
                 referrer=referrer,
                 referrer_discipline=None if referrer is None else self.discipline_of[referrer],
+                recorded_by=recorded_by,
                 reason=self.rng.choice(names.REFERRAL_REASONS),
                 hopes=self.rng.choice(names.HOPES),
                 urgency=self.rng.choices(
@@ -407,44 +332,217 @@ class _Builder:
                 status=status,
                 allocated_to=allocated_to,
                 received_offset=received_offset,
+                decided_offset=decided_offset,
+                decided_by=decided_by,
+                decline_reason=decline_reason,
+                decline_detail=decline_detail,
             )
         )
+        return len(self.referrals) - 1
 
-    def plan_caseload(self, *, team: int, worker: int) -> None:
-        """A caseload: accepted referral, consent, then a caseload entry, in that order.
+    def add_accepted_referral(
+        self, *, service_user: int, team: int, worker: int, received_offset: int, start: int
+    ) -> int:
+        """Accepted by the worker a few days after it came in, and no later than the start."""
+        return self.add_referral(
+            service_user=service_user,
+            team=team,
+            status=ReferralStatus.ACCEPTED,
+            received_offset=received_offset,
+            self_referral=self.rng.random() < self.scale.self_referral_share,
+            allocated_to=worker,
+            decided_by=worker,
+            decided_offset=received_offset + self.rng.randint(1, min(10, start - received_offset)),
+        )
 
-        The first entry is always active so that every worker has someone to see this week.
+    def add_episode(
+        self,
+        *,
+        service_user: int,
+        worker: int,
+        referral: int,
+        status: CaseloadStatus,
+        start: int,
+        last_contact: int,
+        end: int | None = None,
+    ) -> int:
+        self.caseload_entries.append(
+            PlannedCaseloadEntry(
+                service_user=service_user,
+                worker=worker,
+                referral=referral,
+                status=status,
+                start_offset=start,
+                end_offset=end,
+                next_contact_offset=None if end is not None else self.next_contact(status),
+                last_contact_offset=last_contact,
+            )
+        )
+        return len(self.caseload_entries) - 1
+
+    def plan_caseload(self, *, team: int, worker: int, shows_follow_up: bool) -> None:
+        """A worker's current caseload, and the people whose episodes with them have ended.
+
+        Each current episode follows an accepted referral and consent, in that order. The first
+        is always active and seen this week, so every worker has someone to see. A worker who
+        `shows_follow_up` (the first on each team, so every persona PSW) also has someone who
+        has not been seen for over three weeks and someone who came back after an ending.
         """
-        for position in range(self.draw(self.scale.service_users_per_psw)):
-            start = -self.rng.randint(7, 540)
+        size = self.draw(self.scale.service_users_per_psw)
+        returning = self.draw(self.scale.returning_per_psw)
+        if shows_follow_up:
+            returning = max(returning, 1)
+        returning_positions = set(self.rng.sample(range(2, size), min(returning, size - 2)))
+        for position in range(size):
+            follow_up = shows_follow_up and position == 1
+            if position == 0 or follow_up:
+                status = CaseloadStatus.ACTIVE
+            else:
+                status = self.rng.choices(
+                    (CaseloadStatus.ACTIVE, CaseloadStatus.ON_HOLD, CaseloadStatus.ENDING),
+                    weights=(8, 1, 1),
+                )[0]
+            # Someone seen this week or gone quiet has been on the caseload a while.
+            start = -self.rng.randint(60 if position == 0 or follow_up else 7, 540)
+            received = start - self.rng.randint(5, 35)
+            if position == 0:
+                last_contact = -self.rng.randint(1, 6)
+            elif follow_up:
+                last_contact = -self.rng.randint(22, 45)
+            else:
+                last_contact = max(start, self.last_contact(status))
+            if position in returning_positions:
+                service_user = self.plan_earlier_episode(team=team, worker=worker, before=received)
+            else:
+                service_user = self.add_service_user(
+                    team=team, consent_offset=self.rng.randint(received, start)
+                )
+            referral = self.add_accepted_referral(
+                service_user=service_user,
+                team=team,
+                worker=worker,
+                received_offset=received,
+                start=start,
+            )
+            self.add_episode(
+                service_user=service_user,
+                worker=worker,
+                referral=referral,
+                status=status,
+                start=start,
+                last_contact=last_contact,
+            )
+        for _ in range(self.draw(self.scale.ended_episodes_per_psw)):
+            end = -self.rng.randint(14, 700)
+            start = end - self.rng.randint(60, 400)
             received = start - self.rng.randint(5, 35)
             service_user = self.add_service_user(
                 team=team, consent_offset=self.rng.randint(received, start)
             )
-            self.add_referral(
+            self.plan_ended_episode(
                 service_user=service_user,
                 team=team,
-                status=ReferralStatus.ACCEPTED,
-                received_offset=received,
-                allocated_to=worker,
+                worker=worker,
+                received=received,
+                start=start,
+                end=end,
             )
-            status = (
-                CaseloadStatus.ACTIVE
-                if position == 0
-                else self.rng.choices(
-                    (CaseloadStatus.ACTIVE, CaseloadStatus.ON_HOLD, CaseloadStatus.ENDING),
-                    weights=(8, 1, 1),
-                )[0]
+
+    def plan_earlier_episode(self, *, team: int, worker: int, before: int) -> int:
+        """A service user whose earlier episode ended some months before `before`."""
+        end = before - self.rng.randint(30, 240)
+        start = end - self.rng.randint(60, 360)
+        received = start - self.rng.randint(5, 35)
+        service_user = self.add_service_user(
+            team=team, consent_offset=self.rng.randint(received, start)
+        )
+        self.plan_ended_episode(
+            service_user=service_user,
+            team=team,
+            worker=worker,
+            received=received,
+            start=start,
+            end=end,
+        )
+        return service_user
+
+    def plan_ended_episode(
+        self, *, service_user: int, team: int, worker: int, received: int, start: int, end: int
+    ) -> None:
+        """An accepted referral, an episode and how it ended, with where the person is now.
+
+        A planned ending has a last meeting on the day; an unplanned one trails off weeks
+        before the episode is closed.
+        """
+        referral = self.add_accepted_referral(
+            service_user=service_user,
+            team=team,
+            worker=worker,
+            received_offset=received,
+            start=start,
+        )
+        planned = self.rng.random() < PLANNED_ENDING_SHARE
+        if planned:
+            reason = self.rng.choices(
+                wording.PLANNED_ENDING_REASONS, weights=wording.PLANNED_ENDING_WEIGHTS
+            )[0]
+            last_contact = end
+        else:
+            reason = self.rng.choices(
+                wording.UNPLANNED_ENDING_REASONS, weights=wording.UNPLANNED_ENDING_WEIGHTS
+            )[0]
+            last_contact = max(start, end - self.rng.randint(14, 42))
+        episode = self.add_episode(
+            service_user=service_user,
+            worker=worker,
+            referral=referral,
+            status=CaseloadStatus.ENDED,
+            start=start,
+            end=end,
+            last_contact=last_contact,
+        )
+        community = self.rng.random() < NOW_COMMUNITY_SHARE
+        work = self.rng.random() < NOW_WORK_SHARE
+        education = self.rng.random() < NOW_EDUCATION_SHARE
+        other_supports = self.rng.random() < NOW_OTHER_SUPPORTS_SHARE
+        doing = [
+            self.rng.choice(phrases)
+            for flag, phrases in (
+                (community, wording.NOW_COMMUNITY),
+                (work, wording.NOW_WORK),
+                (education, wording.NOW_EDUCATION),
+                (other_supports, wording.NOW_OTHER_SUPPORTS),
             )
-            self.caseload_entries.append(
-                PlannedCaseloadEntry(
-                    service_user=service_user,
-                    worker=worker,
-                    status=status,
-                    start_offset=start,
-                    next_contact_offset=self.next_contact(status),
-                )
+            if flag
+        ]
+        now_note = "; ".join(doing) if doing else wording.NOW_QUIET
+        self.endings.append(
+            PlannedEnding(
+                episode=episode,
+                ended_offset=end,
+                recorded_by=worker,
+                planned=planned,
+                reason=reason,
+                now_community_activities=community,
+                now_work=work,
+                now_education=education,
+                now_other_supports=other_supports,
+                now_note=now_note[0].upper() + now_note[1:].rstrip(".") + ".",
+                independence_note=self.rng.choice(
+                    wording.INDEPENDENCE_NOTES if planned else wording.UNPLANNED_INDEPENDENCE_NOTES
+                ),
             )
+        )
+
+    def last_contact(self, status: CaseloadStatus) -> int:
+        """Days since the latest contact: longer on hold, and a few active people gone quiet."""
+        if status == CaseloadStatus.ON_HOLD:
+            return -self.rng.randint(21, 60)
+        if status == CaseloadStatus.ENDING:
+            return -self.rng.randint(0, 10)
+        if self.rng.random() < QUIET_SHARE:
+            return -self.rng.randint(22, 45)
+        return -self.rng.randint(0, 13)
 
     def next_contact(self, status: CaseloadStatus) -> int | None:
         """A few active contacts are a little overdue; on-hold ones may have none planned."""
@@ -453,6 +551,11 @@ class _Builder:
         if status == CaseloadStatus.ENDING:
             return self.rng.randint(0, 10)
         return self.rng.choice((None, self.rng.randint(21, 56)))
+
+    def not_appropriate_declines(self, team: int) -> int:
+        """Fewest for the best prepared team, most for the least prepared."""
+        low, high = self.scale.not_appropriate_declines_per_team
+        return low + round((1 - self.teams[team].preparedness) * (high - low))
 
     def plan_open_referrals(self, *, team: int) -> None:
         """Referrals the team has not (or not yet) turned into a caseload."""
@@ -475,19 +578,43 @@ class _Builder:
                 received_offset=received,
             )
         for _ in range(self.draw(self.scale.declined_referrals_per_team)):
-            self.add_referral(
-                service_user=self.add_service_user(team=team, consent_offset=None),
+            reason = self.rng.choices(OTHER_DECLINE_REASONS, weights=OTHER_DECLINE_WEIGHTS)[0]
+            self.add_declined_referral(
                 team=team,
-                status=ReferralStatus.DECLINED,
-                received_offset=-self.rng.randint(20, 200),
+                reason=reason,
+                detail=self.rng.choice(wording.OTHER_DECLINE_DETAIL[reason]),
+                self_referral=self.rng.random() < 1 / 6,
             )
+        for _ in range(self.not_appropriate_declines(team)):
+            self.add_declined_referral(
+                team=team,
+                reason=DeclineReason.NOT_APPROPRIATE,
+                detail=self.rng.choice(wording.NOT_APPROPRIATE_WHY),
+                self_referral=False,
+            )
+
+    def add_declined_referral(
+        self, *, team: int, reason: DeclineReason, detail: str, self_referral: bool
+    ) -> None:
+        received = -self.rng.randint(20, 200)
+        self.add_referral(
+            service_user=self.add_service_user(team=team, consent_offset=None),
+            team=team,
+            status=ReferralStatus.DECLINED,
+            received_offset=received,
+            self_referral=self_referral,
+            decided_by=self.rng.choice(self.workers_by_team[team]),
+            decided_offset=received + self.rng.randint(1, 14),
+            decline_reason=reason,
+            decline_detail=detail,
+        )
 
     def plan_personas(self) -> None:
         """Give nine planned people the demo logins; add the three organisation-wide roles."""
-        psw_team = self._team_named(PSW_PERSONA_TEAM)
+        psw_team = self.team_named(PSW_PERSONA_TEAM)
         psw = self.workers_by_team[psw_team][0]
         self.name_persona(psw, "psw")
-        self.name_persona(self.workers_by_team[self._team_named(PSW2_PERSONA_TEAM)][0], "psw2")
+        self.name_persona(self.workers_by_team[self.team_named(PSW2_PERSONA_TEAM)][0], "psw2")
         senior = next(
             m.person for m in self.memberships if m.role == RoleCode.SENIOR_PEER_SUPPORT_WORKER
         )
@@ -508,6 +635,7 @@ class _Builder:
                     start=_PROGRAMME_ROLES_START,
                 )
             )
+        # The first active episode is the worker's first: seen this week, with an open goal.
         entry = next(
             e
             for e in self.caseload_entries
@@ -533,11 +661,16 @@ class _Builder:
             )
         )
 
-    def _team_named(self, name: str) -> int:
+    def team_named(self, name: str) -> int:
         return next(i for i, team in enumerate(self.teams) if team.name == name)
 
     def plan(self) -> Plan:
         width = max(4, len(str(len(self.service_users))))
+        service_users = tuple(
+            replace(su, reference=f"SU-{number:0{width}d}")
+            for number, su in enumerate(self.service_users, start=1)
+        )
+        caseload_entries = tuple(self.caseload_entries)
         return Plan(
             regions=tuple(self.regions),
             areas=tuple(self.areas),
@@ -545,12 +678,19 @@ class _Builder:
             people=tuple(self.people),
             memberships=tuple(self.memberships),
             supervisions=tuple(self.supervisions),
-            service_users=tuple(
-                replace(su, reference=f"SU-{number:0{width}d}")
-                for number, su in enumerate(self.service_users, start=1)
-            ),
-            caseload_entries=tuple(self.caseload_entries),
+            service_users=service_users,
             referrals=tuple(self.referrals),
+            caseload_entries=caseload_entries,
+            endings=tuple(self.endings),
+            practice=plan_practice(
+                scale=self.scale,
+                rng=self.rng,
+                areas=self.areas,
+                teams=self.teams,
+                workers_by_team=self.workers_by_team,
+                service_users=service_users,
+                episodes=caseload_entries,
+            ),
         )
 
 
@@ -558,8 +698,10 @@ def plan_programme(*, scale: Scale, seed: int) -> Plan:
     """Decide the whole programme in memory. Pure: same scale and seed, equal plan."""
     builder = _Builder(scale=scale, rng=random.Random(seed))
     builder.plan_fte_mix()
+    layout = scale.layout()
+    builder.plan_preparedness(sum(len(area.teams) for region in layout for area in region.areas))
     workers_by_region: list[list[int]] = []
-    for region_shape in scale.layout():
+    for region_shape in layout:
         builder.regions.append(PlannedRegion(code=region_shape.code, name=region_shape.name))
         region_workers: list[int] = []
         for area_shape in region_shape.areas:
@@ -569,200 +711,8 @@ def plan_programme(*, scale: Scale, seed: int) -> Plan:
         workers_by_region.append(region_workers)
     builder.plan_supervision(workers_by_region)
     for team, workers in builder.workers_by_team.items():
-        for worker in workers:
-            builder.plan_caseload(team=team, worker=worker)
+        for position, worker in enumerate(workers):
+            builder.plan_caseload(team=team, worker=worker, shows_follow_up=position == 0)
         builder.plan_open_referrals(team=team)
     builder.plan_personas()
     return builder.plan()
-
-
-class DemoRefused(Exception):
-    """The database already holds a programme, so the demo would clash with it or be mixed in."""
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _chunks(rows: Iterable[M]) -> Iterator[list[M]]:
-    batch: list[M] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _insert(model: type[M], rows: Iterable[M]) -> list[int]:
-    """Insert in batches and return the new primary keys in order.
-
-    Rows are built lazily and only their keys are kept, so a national load never holds
-    hundreds of thousands of model instances at once. Keys come back from the insert itself
-    (PostgreSQL, and SQLite 3.35 or later).
-    """
-    ids: list[int] = []
-    for batch in _chunks(rows):
-        ids.extend(obj.pk for obj in model._default_manager.bulk_create(batch))
-    return ids
-
-
-def _refuse_unless_empty(scale: Scale) -> None:
-    existing = DemoLoad.objects.first()
-    if existing is not None:
-        raise DemoRefused(
-            f"A demo programme at scale {existing.scale!r} is already in this database; load "
-            f"scale {scale.name!r} into a fresh data directory (ALONGSIDE_DATA_DIR)."
-        )
-    user_model = get_user_model()
-    if (
-        Region.objects.exists()
-        or Person.objects.exists()
-        or user_model._default_manager.filter(username__in=PERSONAS).exists()
-    ):
-        raise DemoRefused(
-            "This database already holds an organisation or people; the demo programme loads "
-            "only into an empty one, so that synthetic and real records are never mixed."
-        )
-
-
-def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, dict[str, int]]:
-    """Write the planned programme in one transaction; return its marker and its counts.
-
-    Raises `DemoRefused`, writing nothing, unless the database holds no organisation yet.
-    """
-    plan = plan_programme(scale=scale, seed=seed)
-
-    def day(offset: int) -> date:
-        return today + timedelta(days=offset)
-
-    def day_or_none(offset: int | None) -> date | None:
-        return None if offset is None else day(offset)
-
-    with transaction.atomic():
-        _refuse_unless_empty(scale)
-        region_ids = _insert(Region, (Region(code=r.code, name=r.name) for r in plan.regions))
-        area_ids = _insert(
-            Area, (Area(region_id=region_ids[a.region], name=a.name) for a in plan.areas)
-        )
-        team_ids = _insert(
-            Team,
-            (
-                Team(area_id=area_ids[t.area], name=t.name, team_type=t.team_type)
-                for t in plan.teams
-            ),
-        )
-        user_model = get_user_model()
-        # One hash for every demo login: hashing is deliberately slow, and these accounts
-        # share a published password anyway.
-        password_hash = make_password(DEMO_PASSWORD)
-        logins = [person.username for person in plan.people if person.username]
-        user_ids = dict(
-            zip(
-                logins,
-                _insert(
-                    user_model,
-                    (
-                        user_model(username=username, password=password_hash, is_staff=False)
-                        for username in logins
-                    ),
-                ),
-                strict=True,
-            )
-        )
-        person_ids = _insert(
-            Person,
-            (
-                Person(
-                    given_name=p.given_name,
-                    family_name=p.family_name,
-                    email=f"{p.username}@example.org" if p.username else "",
-                    user_id=user_ids.get(p.username),
-                )
-                for p in plan.people
-            ),
-        )
-        _insert(
-            Membership,
-            (
-                Membership(
-                    person_id=person_ids[m.person],
-                    team_id=None if m.team is None else team_ids[m.team],
-                    role=m.role,
-                    discipline=m.discipline or "",
-                    fte=m.fte,
-                    contracted_hours=m.contracted_hours,
-                    start=m.start,
-                )
-                for m in plan.memberships
-            ),
-        )
-        _insert(
-            SupervisionAssignment,
-            (
-                SupervisionAssignment(
-                    supervisor_id=person_ids[s.supervisor],
-                    supervisee_id=person_ids[s.supervisee],
-                    start=s.start,
-                )
-                for s in plan.supervisions
-            ),
-        )
-        service_user_ids = _insert(
-            ServiceUser,
-            (
-                ServiceUser(
-                    reference=su.reference,
-                    preferred_name=su.preferred_name,
-                    contact_preferences=su.contact_preferences,
-                    team_id=team_ids[su.team],
-                    key_clinician_id=person_ids[su.key_clinician],
-                    consented_to_peer_support=su.consent_offset is not None,
-                    consent_date=day_or_none(su.consent_offset),
-                    person_id=None if su.person is None else person_ids[su.person],
-                )
-                for su in plan.service_users
-            ),
-        )
-        _insert(
-            CaseloadEntry,
-            (
-                CaseloadEntry(
-                    service_user_id=service_user_ids[e.service_user],
-                    worker_id=person_ids[e.worker],
-                    status=e.status,
-                    start=day(e.start_offset),
-                    next_planned_contact=day_or_none(e.next_contact_offset),
-                )
-                for e in plan.caseload_entries
-            ),
-        )
-        _insert(
-            Referral,
-            (
-                Referral(
-                    service_user_id=service_user_ids[r.service_user],
-                    team_id=team_ids[r.team],
-                    referrer_id=None if r.referrer is None else person_ids[r.referrer],
-                    referrer_discipline=r.referrer_discipline or "",
-                    self_referral=r.referrer is None,
-                    reason=r.reason,
-                    hopes=r.hopes,
-                    urgency=r.urgency,
-                    status=r.status,
-                    allocated_to_id=None if r.allocated_to is None else person_ids[r.allocated_to],
-                    received_on=day(r.received_offset),
-                )
-                for r in plan.referrals
-            ),
-        )
-        load = DemoLoad.objects.create(scale=scale.name, seed=seed)
-        counts = plan.counts()
-        audit.record(
-            actor=None,
-            action=AuditAction.CREATE,
-            object_type="demo.demoload",
-            object_id=load.pk,
-            detail={"scale": scale.name, "seed": seed, "counts": counts},
-        )
-    return load, counts

@@ -160,6 +160,26 @@ class Scale:
     pending_referrals_per_team: IntRange
     waiting_list_referrals_per_team: IntRange
     declined_referrals_per_team: IntRange
+    """Declined for reasons other than the referral being inappropriate."""
+    not_appropriate_declines_per_team: IntRange
+    """Declined as not appropriate: the high end for the least prepared team, the low end for
+    the best prepared. Teams that did not understand the role sent the wrong referrals."""
+    self_referral_share: float
+    """Share of accepted referrals that people made themselves."""
+    ended_episodes_per_psw: IntRange
+    """Past episodes that ended, whose service users have no current one."""
+    returning_per_psw: IntRange
+    """Service users on a current caseload who had an earlier episode and were re-referred."""
+    contact_gap_days: IntRange
+    """Days between one-to-one contacts: roughly weekly to fortnightly."""
+    goals_per_episode: IntRange
+    advocacy_share: float
+    """Share of episodes with something the person wants raised at the team meeting."""
+    groups_per_region: IntRange
+    group_weeks: IntRange
+    """Weekly sessions each group programme has run so far."""
+    group_members: IntRange
+    """Service users who come to a group at some point; 2-8 of them come to any one session."""
     part_time_share: float
     """Share of (non-senior) PSWs on part-time contracts; most were, in the seed programme."""
     social_work_supervisor_share: float
@@ -244,17 +264,39 @@ SEED = Scale(
     supervisees_per_supervisor=(1, 4),
     pending_referrals_per_team=(1, 3),
     waiting_list_referrals_per_team=(0, 2),
-    declined_referrals_per_team=(0, 1),
+    declined_referrals_per_team=(0, 2),
+    not_appropriate_declines_per_team=(0, 3),
+    self_referral_share=0.12,
+    ended_episodes_per_psw=(1, 3),
+    returning_per_psw=(0, 1),
+    contact_gap_days=(7, 14),
+    goals_per_episode=(1, 3),
+    advocacy_share=0.3,
+    groups_per_region=(1, 2),
+    group_weeks=(11, 14),
+    group_members=(3, 10),
     part_time_share=20 / 26,
     social_work_supervisor_share=0.7,
 )
 
-# About 300 PSWs: the five regions with twelve of each team.
-REGION = replace(SEED, name="region", team_copies=12, service_users_per_psw=(8, 16))
+# About 300 PSWs: the five regions with twelve of each team. A region has twelve times the
+# teams, so it runs more groups.
+REGION = replace(
+    SEED,
+    name="region",
+    team_copies=12,
+    service_users_per_psw=(8, 16),
+    groups_per_region=(8, 14),
+)
 
 # About 3,000 PSWs and 150,000 service users: five copies of the regions, 23 of each team.
 NATIONAL = replace(
-    SEED, name="national", region_copies=5, team_copies=23, service_users_per_psw=(38, 58)
+    SEED,
+    name="national",
+    region_copies=5,
+    team_copies=23,
+    service_users_per_psw=(38, 58),
+    groups_per_region=(15, 25),
 )
 
 SCALES: dict[str, Scale] = {scale.name: scale for scale in (SEED, REGION, NATIONAL)}

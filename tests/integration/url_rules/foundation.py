@@ -55,7 +55,9 @@ RULES: dict[str, Rule] = {
         secret=lambda p: p.su_a.preferred_name,
     ),
     "practice:referrals": Rule(
-        allowed=roles("clinician", "senior"), secret=lambda p: p.su_a.reference
+        allowed=roles("clinician", "senior", "psw", "psw_b", "supervisor"),
+        secret=lambda p: p.su_a.reference,
+        sees_secret=roles("clinician", "senior", "psw", "supervisor"),
     ),
     "practice:referral": Rule(
         allowed=roles("clinician", "senior", "psw", "supervisor"),

@@ -8,7 +8,12 @@ from alongside.practice.models import ServiceUser
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO whatever the site's locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class VersionedForm(forms.Form):

@@ -8,6 +8,8 @@ from alongside.core import audit
 from alongside.core.access import Permission, get_object_for_user, require_permission
 from alongside.organisation.models import Person
 from alongside.practice import queries
+from alongside.practice.extensions import due_for
+from alongside.practice.forms.caseload import CaseloadFilterForm
 from alongside.practice.models import CaseloadEntry, ServiceUser
 
 
@@ -20,16 +22,32 @@ def _audit_caseload(request: HttpRequest, entries: list[CaseloadEntry], listing:
     )
 
 
+def _caseload_page(request: HttpRequest, worker: Person | None, listing: str) -> HttpResponse:
+    """One URL, two shapes: the page, or (for htmx) just the re-filtered table."""
+    form = CaseloadFilterForm(request.GET or None)
+    entries = list(queries.caseload_for(request.user, worker=worker, **form.filters()))
+    _audit_caseload(request, entries, listing)
+    due = due_for(e.service_user_id for e in entries)
+    for entry in entries:
+        entry.due = due.get(entry.service_user_id, [])
+    template = "practice/caseload.html#table" if request.htmx else "practice/caseload.html"
+    return render(
+        request,
+        template,
+        {
+            "entries": entries,
+            "worker": worker,
+            "form": form,
+            "today": timezone.localdate(),
+            "can_record": worker is None,
+        },
+    )
+
+
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_OWN_CASELOAD)
-    entries = list(queries.caseload_for(request.user))
-    _audit_caseload(request, entries, "own caseload")
-    return render(
-        request,
-        "practice/caseload.html",
-        {"entries": entries, "worker": None, "today": timezone.localdate()},
-    )
+    return _caseload_page(request, None, "own caseload")
 
 
 @require_GET
@@ -39,7 +57,11 @@ def supervisees(request: HttpRequest) -> HttpResponse:
     audit.record_list_view(
         actor=request.user, model=Person, ids=[p.pk for p in people], listing="supervisees"
     )
-    return render(request, "practice/supervisees.html", {"supervisees": people})
+    return render(
+        request,
+        "practice/supervisees.html",
+        {"supervisees": people, "activity_days": queries.ACTIVITY_DAYS},
+    )
 
 
 @require_GET
@@ -47,13 +69,7 @@ def supervisee_caseload(request: HttpRequest, person_pk: int) -> HttpResponse:
     worker = get_object_for_user(
         Person, request.user, person_pk, Permission.VIEW_SUPERVISEE_CASELOADS
     )
-    entries = list(queries.caseload_for(request.user, worker=worker))
-    _audit_caseload(request, entries, f"caseload of person {worker.pk}")
-    return render(
-        request,
-        "practice/caseload.html",
-        {"entries": entries, "worker": worker, "today": timezone.localdate()},
-    )
+    return _caseload_page(request, worker, f"caseload of person {worker.pk}")
 
 
 @require_GET

@@ -11,13 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.core.periods import current
-from alongside.demo.generator import (
-    DEFAULT_SEED,
-    DEMO_PASSWORD,
-    PERSONAS,
-    DemoRefused,
-    load_programme,
-)
+from alongside.demo.generator import DEFAULT_SEED, DEMO_PASSWORD, PERSONAS
+from alongside.demo.loader import DemoRefused, load_programme
 from alongside.demo.models import DemoLoad
 from alongside.demo.scales import SCALES
 from alongside.organisation.models import Membership

@@ -1,0 +1,284 @@
+"""The demo plan: every record a load writes, as plain frozen dataclasses.
+
+Records refer to each other by position in the plan's tuples (a contact's `episode` is an index
+into `Plan.caseload_entries`). Dates that must look current are whole-day offsets from today,
+which become dates only when written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from alongside.core.access import RoleCode
+from alongside.organisation.models import Discipline, TeamType
+from alongside.practice.models import (
+    AdvocacyOutcome,
+    CaseloadStatus,
+    Chime,
+    ContactMode,
+    ContactSetting,
+    DeclineReason,
+    EndingReason,
+    GoalSetBy,
+    GoalStatus,
+    ReferralStatus,
+    Urgency,
+)
+
+HOURS_PER_WEEK_FULL_TIME = Decimal(39)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRegion:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedArea:
+    region: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTeam:
+    area: int
+    name: str
+    team_type: TeamType
+    preparedness: float
+    """How ready the team was for a peer worker, 0 to 1. Not stored yet: it drives how many
+    inappropriate referrals the team sends."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPerson:
+    given_name: str
+    family_name: str
+    username: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMembership:
+    person: int
+    role: RoleCode
+    team: int | None
+    discipline: Discipline | None
+    start: date
+    fte: Decimal | None = None
+
+    @property
+    def contracted_hours(self) -> Decimal | None:
+        if self.fte is None:
+            return None
+        return (self.fte * HOURS_PER_WEEK_FULL_TIME).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSupervision:
+    supervisor: int
+    supervisee: int
+    start: date
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedServiceUser:
+    reference: str
+    preferred_name: str
+    contact_preferences: str
+    team: int
+    key_clinician: int
+    consent_offset: int | None
+    """Days from today the service user consented to peer support; None if not (yet)."""
+    shares_notes_with_team: bool = False
+    person: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReferral:
+    service_user: int
+    team: int
+    referrer: int | None
+    """A clinician of the team; None for a self-referral."""
+    referrer_discipline: Discipline | None
+    recorded_by: int
+    """The referrer, or the peer worker who took a self-referral."""
+    reason: str
+    hopes: str
+    urgency: Urgency
+    status: ReferralStatus
+    allocated_to: int | None
+    received_offset: int
+    decided_offset: int | None = None
+    decided_by: int | None = None
+    decline_reason: DeclineReason | None = None
+    decline_detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCaseloadEntry:
+    """An episode of peer support, from an accepted referral to (perhaps) an ending."""
+
+    service_user: int
+    worker: int
+    referral: int
+    status: CaseloadStatus
+    start_offset: int
+    end_offset: int | None
+    next_contact_offset: int | None
+    last_contact_offset: int
+    """The most recent one-to-one contact; contacts are planned back from it to the start."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEnding:
+    episode: int
+    ended_offset: int
+    recorded_by: int
+    planned: bool
+    reason: EndingReason
+    now_community_activities: bool
+    now_work: bool
+    now_education: bool
+    now_other_supports: bool
+    now_note: str
+    independence_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedGroupProgramme:
+    team: int
+    name: str
+    description: str
+    facilitators: tuple[int, ...]
+    start_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedGroupSession:
+    programme: int
+    offset: int
+    duration_minutes: int
+    setting: ContactSetting
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedContact:
+    service_user: int
+    episode: int
+    worker: int
+    offset: int
+    duration_minutes: int
+    mode: ContactMode
+    setting: ContactSetting
+    activities: tuple[str, ...]
+    """Activity codes, as seeded by the practice migrations."""
+    chime: tuple[Chime, ...]
+    note: str
+    group_session: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedGoal:
+    service_user: int
+    episode: int
+    text: str
+    set_by: GoalSetBy
+    chime_domain: Chime
+    status: GoalStatus
+    set_offset: int
+    closed_offset: int | None
+    recorded_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedGoalStep:
+    goal: int
+    text: str
+    order: int
+    done_offset: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedGoalProgress:
+    goal: int
+    offset: int
+    rating: int
+    note: str
+    recorded_by: int
+    by_service_user: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAdvocacyItem:
+    service_user: int
+    episode: int
+    team: int
+    request: str
+    recorded_by: int
+    recorded_offset: int
+    raised_offset: int | None
+    team_response: str
+    outcome: AdvocacyOutcome
+    outcome_note: str
+
+
+@dataclass(frozen=True)
+class PracticePlan:
+    """The day-to-day record of the work, planned over the episodes."""
+
+    contacts: tuple[PlannedContact, ...]
+    group_programmes: tuple[PlannedGroupProgramme, ...]
+    group_sessions: tuple[PlannedGroupSession, ...]
+    goals: tuple[PlannedGoal, ...]
+    goal_steps: tuple[PlannedGoalStep, ...]
+    goal_progress: tuple[PlannedGoalProgress, ...]
+    advocacy_items: tuple[PlannedAdvocacyItem, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a load writes, in the order it is written. Indexes point into these tuples."""
+
+    regions: tuple[PlannedRegion, ...]
+    areas: tuple[PlannedArea, ...]
+    teams: tuple[PlannedTeam, ...]
+    people: tuple[PlannedPerson, ...]
+    memberships: tuple[PlannedMembership, ...]
+    supervisions: tuple[PlannedSupervision, ...]
+    service_users: tuple[PlannedServiceUser, ...]
+    referrals: tuple[PlannedReferral, ...]
+    caseload_entries: tuple[PlannedCaseloadEntry, ...]
+    endings: tuple[PlannedEnding, ...]
+    practice: PracticePlan
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind of record: printed by the command and kept in the audit record."""
+        practice = self.practice
+        return {
+            "regions": len(self.regions),
+            "areas": len(self.areas),
+            "teams": len(self.teams),
+            "people": len(self.people),
+            "logins": sum(1 for person in self.people if person.username),
+            "memberships": len(self.memberships),
+            "peer_support_workers": sum(
+                1 for m in self.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER
+            ),
+            "supervision_assignments": len(self.supervisions),
+            "service_users": len(self.service_users),
+            "referrals": len(self.referrals),
+            "caseload_entries": len(self.caseload_entries),
+            "endings": len(self.endings),
+            "contacts": len(practice.contacts),
+            "contact_activities": sum(len(c.activities) for c in practice.contacts),
+            "contact_chime_tags": sum(len(c.chime) for c in practice.contacts),
+            "group_programmes": len(practice.group_programmes),
+            "group_sessions": len(practice.group_sessions),
+            "goals": len(practice.goals),
+            "goal_steps": len(practice.goal_steps),
+            "goal_progress": len(practice.goal_progress),
+            "advocacy_items": len(practice.advocacy_items),
+        }

@@ -1,0 +1,1 @@
+"""Outcome measures: instrument definitions as data, scoring, text packs and change statistics."""

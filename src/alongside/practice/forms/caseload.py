@@ -1,0 +1,25 @@
+from django import forms
+
+from alongside.practice.models import CaseloadStatus
+from alongside.practice.queries import CASELOAD_SORTS
+
+
+class CaseloadFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "All open"), *CaseloadStatus.choices],
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        label="Order by",
+        choices=[(key, label) for key, (label, _) in CASELOAD_SORTS.items()],
+    )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"status": "", "sort": "next"}
+        return {
+            "status": self.cleaned_data["status"],
+            "sort": self.cleaned_data["sort"] or "next",
+        }
