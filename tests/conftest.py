@@ -6,6 +6,7 @@ senior PSW on A's team; a programme lead, an evaluator, an administrator; a serv
 login (A's service user); and an outsider.
 """
 
+import importlib
 import os
 from dataclasses import dataclass
 
@@ -62,8 +63,18 @@ def _member(role, team=None, discipline="", **kwargs):
     return person
 
 
+def _restore_default_activities():
+    """The activity list comes from a data migration; a browser test's flush empties it."""
+    from alongside.practice.models import Activity
+
+    seeded = importlib.import_module("alongside.practice.migrations.0003_default_activities")
+    for order, (code, label) in enumerate(seeded.ACTIVITIES):
+        Activity.objects.get_or_create(code=code, defaults={"label": label, "order": order})
+
+
 @pytest.fixture
 def personas(db):
+    _restore_default_activities()
     team_a = factories.TeamFactory(name="Riverside CMHT")
     team_b = factories.TeamFactory(name="Hillview Rehab", area=team_a.area)
     psw = _member(RoleCode.PEER_SUPPORT_WORKER, team_a, Discipline.PEER, given_name="Aoife")

@@ -70,7 +70,7 @@ def test_nothing_but_actions_and_migrations_call_save_on_domain_models():
     offenders = []
     for app in ("organisation", "practice"):
         for path in (SRC / app).rglob("*.py"):
-            if path.name == "actions.py" or "migrations" in path.parts:
+            if path.name == "actions.py" or {"actions", "migrations"} & set(path.parts):
                 continue
             if ".save(" in path.read_text() or ".objects.create(" in path.read_text():
                 offenders.append(str(path.relative_to(SRC)))

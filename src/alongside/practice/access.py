@@ -47,6 +47,16 @@ _PSW_ROLES = frozenset({RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPO
 _SUPERVISING_ROLES = frozenset({RoleCode.SUPERVISOR, RoleCode.SENIOR_PEER_SUPPORT_WORKER})
 _TEAM_REFERRAL_ROLES = (RoleCode.TEAM_CLINICIAN, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
 _NOTHING = Q(pk__in=[])
+# Writing about a person (their record, contacts, goals, advocacy) needs them on one's own
+# current caseload: supervisors read, they do not write.
+_OWN_CASELOAD_WRITES = frozenset(
+    {
+        Permission.EDIT_SERVICE_USER,
+        Permission.RECORD_CONTACT,
+        Permission.MANAGE_GOALS,
+        Permission.RAISE_ADVOCACY,
+    }
+)
 
 
 def _granting_roles(principal: Principal, permission: Permission) -> frozenset[RoleCode]:
@@ -99,8 +109,16 @@ def _service_user_rule(principal: Principal, permission: Permission) -> QuerySet
         return objects.filter(person_id=principal.person_id)
     if permission is Permission.VIEW_SERVICE_USER:
         return objects.filter(pk__in=caseload_ids(principal, permission))
-    if permission is Permission.EDIT_SERVICE_USER:
+    if permission in _OWN_CASELOAD_WRITES:
         return objects.filter(pk__in=caseload_ids(principal, permission, supervised=False))
+    if permission is Permission.VIEW_CONTACTS:
+        # Whose contact history the user may open: their reach, and for a clinician the team's
+        # service users who agreed to share notes with the team.
+        shared = Q(
+            shares_notes_with_team=True,
+            team_id__in=principal.team_ids(RoleCode.TEAM_CLINICIAN),
+        )
+        return objects.filter(Q(pk__in=caseload_ids(principal, permission)) | shared)
     if permission is Permission.MAKE_REFERRAL:
         return objects.filter(team_id__in=_team_ids(principal, permission))
     return objects.none()

@@ -65,7 +65,10 @@ RULES: dict[str, Rule] = {
     # Public on purpose: a valid single-use link opens for anyone holding it, signed in or not,
     # and shows no name (the secret must not appear for anyone).
     "measures:survey-link": Rule(
-        allowed=ALL, public=True, kwargs=_link, secret=lambda p: p.su_a.preferred_name,
+        allowed=ALL,
+        public=True,
+        kwargs=_link,
+        secret=lambda p: p.su_a.preferred_name,
         sees_secret=frozenset(),
     ),
 }

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,15 +21,12 @@ from alongside.core import audit
 from alongside.core.access import (
     AnyUser,
     Permission,
-    get_object_for_user,
     has_permission,
-    principal_for,
     visible,
 )
 from alongside.core.forms import run_action
-from alongside.core.models import AuditAction
 from alongside.organisation.models import Person
-from alongside.practice.access import caseload_ids, get_contact_for_user
+from alongside.practice.access import get_contact_for_user, get_service_user_for_user
 from alongside.practice.actions.contacts import (
     DELETE_WINDOW,
     delete_contact,
@@ -47,40 +44,13 @@ PAGE_SIZE = 25
 RECENT = 5
 
 
-def _own_caseload(user: AnyUser) -> QuerySet[ServiceUser]:
-    """Service users the user may log contacts with: on their own current caseload."""
-    ids = caseload_ids(principal_for(user), Permission.RECORD_CONTACT, supervised=False)
-    return ServiceUser.objects.filter(pk__in=ids)
-
-
 def _service_user_to_record_for(user: AnyUser, pk: int) -> ServiceUser:
-    return get_object_for_user(
-        ServiceUser, user, pk, Permission.VIEW_SERVICE_USER, queryset=_own_caseload(user)
-    )
+    return get_service_user_for_user(user, pk, Permission.RECORD_CONTACT)
 
 
 def _service_user_with_contacts_for(user: AnyUser, pk: int) -> ServiceUser:
-    """A service user whose contacts the user may read, or 404 (audited either way).
-
-    Reachable as a person (VIEW_SERVICE_USER), or through contacts the user may read: a team
-    clinician reaches the history of someone who agreed to share notes with the team.
-    """
-    readable = visible(Contact, user, Permission.VIEW_CONTACTS).values("service_user_id")
-    reachable = visible(ServiceUser, user, Permission.VIEW_SERVICE_USER) | (
-        ServiceUser.objects.filter(pk__in=readable)
-    )
-    record = reachable.filter(pk=pk).first()
-    if record is None:
-        audit.record(
-            actor=user,
-            action=AuditAction.DENIED,
-            object_type=audit.object_type_of(ServiceUser),
-            object_id=pk,
-            detail={"permission": str(Permission.VIEW_CONTACTS)},
-        )
-        raise Http404("No service user found.")
-    audit.record(actor=user, action=AuditAction.VIEW, obj=record)
-    return record
+    """A service user whose contacts the user may read, or 404 (audited either way)."""
+    return get_service_user_for_user(user, pk, Permission.VIEW_CONTACTS)
 
 
 def _contacts_of(user: AnyUser, record: ServiceUser) -> QuerySet[Contact]:
@@ -125,7 +95,7 @@ def service_user_section(request: HttpRequest, record: ServiceUser) -> dict[str,
         "contacts_recent": recent,
         "contacts_total": contacts.count(),
         "contacts_editable": _editable_ids(request.user, record),
-        "contacts_can_record": _own_caseload(request.user).filter(pk=record.pk).exists(),
+        "contacts_can_record": has_permission(request.user, Permission.RECORD_CONTACT, record),
     }
 
 
@@ -144,7 +114,7 @@ def contact_history(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "contacts_editable": _editable_ids(request.user, record),
             "can_open_record": has_permission(request.user, Permission.VIEW_SERVICE_USER, record),
-            "can_record": _own_caseload(request.user).filter(pk=record.pk).exists(),
+            "can_record": has_permission(request.user, Permission.RECORD_CONTACT, record),
         },
     )
 

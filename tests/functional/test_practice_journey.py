@@ -1,0 +1,140 @@
+"""The whole of a peer support episode in a real browser, on a phone-sized screen:
+a clinician refers, the PSW accepts, logs the first contact, sets a goal with the person,
+records progress, closes the goal and ends the episode; the history stays on the record."""
+
+import os
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.functional,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
+    ),
+]
+
+
+@pytest.fixture
+def phone(browser):
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _choose(page, label, option):
+    """Pick an option in a select or a radio group, whichever the form uses."""
+    control = page.get_by_label(label, exact=True)
+    if control.count() == 1 and control.evaluate("e => e.tagName") == "SELECT":
+        control.select_option(label=option)
+    else:
+        page.get_by_label(option, exact=True).check()
+
+
+def _fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width} px wide on a 360 px screen"
+
+
+def _h1(page):
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone):
+    clinician = phone()
+    _sign_in(clinician, live_server, personas.clinician.user.username)
+    clinician.goto(f"{live_server.url}/practice/referrals/new/")
+    clinician.get_by_label("Reference for someone new").fill("SU-8001")
+    clinician.get_by_label("Name they like to be called").fill("Oisín")
+    clinician.get_by_label("They have consented to peer support").check()
+    clinician.get_by_label("Date of consent").fill("2026-11-01")
+    clinician.get_by_label("Reason for the referral").fill("Wants to get back out walking.")
+    clinician.get_by_label("What the person hopes for").fill("A walking buddy")
+    clinician.get_by_role("button", name="Send the referral").click()
+    assert _h1(clinician) == "Referral of SU-8001"
+
+    psw = phone()
+    _sign_in(psw, live_server, personas.psw.user.username)
+    psw.goto(f"{live_server.url}/practice/referrals/")
+    psw.get_by_role("row", name=re.compile("SU-8001")).get_by_role("link").first.click()
+    _fits(psw)
+    psw.get_by_role("button", name="Accept").click()
+    psw.wait_for_load_state()
+    assert "Accepted" in psw.locator("dl.facts").inner_text()
+
+    psw.get_by_role("link", name="SU-8001's record").click()
+    assert "Oisín" in _h1(psw)
+    _fits(psw)
+    psw.get_by_role("link", name="Log a contact").click()
+    psw.get_by_label("Note").fill("First meeting over coffee; planned a walk on the prom.")
+    _choose(psw, "How", "In person")
+    _choose(psw, "Where", "Community venue")
+    psw.get_by_role("button", name="Save contact").click()
+    psw.wait_for_load_state()
+    assert "saved" in psw.get_by_role("status").inner_text()
+
+    psw.goto(f"{live_server.url}/practice/referrals/")
+    row = psw.get_by_role("row", name=re.compile("SU-8001")).inner_text()
+    assert re.search(r"\b\d+\b", row.split("SU-8001")[-1]), "days to first contact shown"
+
+    psw.goto(f"{live_server.url}/practice/caseload/")
+    psw.get_by_role("link", name="Oisín", exact=True).click()
+    psw.get_by_role("link", name="Set a goal").click()
+    psw.get_by_label("The goal, in their own words").fill("Walk the prom every Sunday")
+    _choose(psw, "CHIME process", "Connectedness")
+    _choose(psw, "Who set this goal", "The service user, in their own words")
+    psw.get_by_role("button", name="Save goal").click()
+    psw.wait_for_load_state()
+    assert _h1(psw) == "Goal for Oisín"
+    assert "Walk the prom every Sunday" in psw.locator("main").inner_text()
+    _fits(psw)
+
+    psw.get_by_role("link", name="Add a rating").click()
+    psw.get_by_label("Rating, from 0 to 10").fill("6")
+    psw.get_by_label("Note").fill("Two Sundays out of three.")
+    psw.get_by_role("button", name="Save rating").click()
+    psw.wait_for_load_state()
+    assert "6" in psw.locator("main").inner_text()
+
+    psw.get_by_role("link", name="Close goal").click()
+    _choose(psw, "How did this goal end?", "Achieved")
+    psw.get_by_role("button", name="Close goal").click()
+    psw.wait_for_load_state()
+
+    psw.goto(f"{live_server.url}/practice/caseload/")
+    psw.get_by_role("link", name="Oisín", exact=True).click()
+    psw.get_by_role("link", name="End this episode").click()
+    _choose(psw, "Was the ending planned?", "Planned: agreed with the person")
+    _choose(psw, "Main reason", "Goals achieved")
+    psw.get_by_label("Community activities").check()
+    psw.get_by_label("Independence").fill("Walks with the group on his own now.")
+    psw.get_by_role("button", name="End the episode").click()
+    psw.wait_for_load_state()
+    _fits(psw)
+
+    page_text = psw.locator("main").inner_text()
+    assert "Ended" in page_text
+    assert "Planned: goals achieved" in page_text
+    psw.goto(f"{live_server.url}/practice/caseload/")
+    assert psw.get_by_role("link", name="Oisín", exact=True).count() == 0
