@@ -82,8 +82,9 @@ def test_one_broken_file_loads_nothing_and_names_the_item_and_field(tmp_path):
             str(write(tmp_path / "broken.yaml", broken)),
             stderr=err,
         )
-    assert "broken.yaml: items[0] (code 'connectedness'): field 'scale': unknown scale 'agree7'" in (
-        err.getvalue()
+    assert (
+        "broken.yaml: items[0] (code 'connectedness'): field 'scale': unknown scale 'agree7'"
+        in (err.getvalue())
     )
     assert not InstrumentVersion.objects.filter(code__in=["new-check", "broken-check"]).exists()
 
@@ -111,7 +112,8 @@ def test_a_text_pack_loads_against_its_version_and_a_bad_one_is_refused(tmp_path
 def test_list_says_which_instruments_need_a_pack(tmp_path):
     out, _ = run("list")
     assert "chime-support\t1.0\tCHIME recovery support check\tships wording" in out
-    assert "swemwbs\t1.0" in out and "NONE LOADED" in out
+    assert "swemwbs\t1.0" in out
+    assert "NONE LOADED" in out
 
 
 def test_the_instruments_page_shows_licence_notes_and_packs(client_for, tmp_path):

@@ -380,7 +380,7 @@ def test_the_people_list_searches_by_name_and_shows_current_roles(personas, clie
 def test_the_people_list_pages_by_fifty(personas, client_for, django_assert_max_num_queries):
     factories.PersonFactory.create_batch(55, user=None)
     client = client_for("admin")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         first = client.get(url("people"))
     assert len(first.context["page"].object_list) == 50
     second = client.get(url("people"), {"page": 2})

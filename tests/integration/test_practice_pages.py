@@ -92,7 +92,7 @@ def test_pages_do_not_repeat_queries_per_row(personas, client_for, django_assert
             service_user=factories.ServiceUserFactory(team=personas.team_a),
         )
     client = client_for("psw")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert client.get("/practice/caseload/").status_code == 200
 
 

@@ -38,9 +38,7 @@ def _reach(principal: Principal, permission: Permission) -> Q:
     return Q(pk__in=[])
 
 
-def _administration_rule(
-    principal: Principal, permission: Permission
-) -> QuerySet[Administration]:
+def _administration_rule(principal: Principal, permission: Permission) -> QuerySet[Administration]:
     return Administration.objects.filter(_reach(principal, permission))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -38,6 +39,12 @@ from alongside.practice.models import CaseloadEntry, ServiceUser
 
 LINK_LIFETIME = dt.timedelta(days=7)
 LINK_MAX_ATTEMPTS = 20
+
+
+def _user(by: AnyUser) -> Any:
+    if not by.is_authenticated:
+        raise ValidationError("Only a signed-in worker can make a survey link.")
+    return by
 
 
 def hash_token(token: str) -> str:
@@ -78,7 +85,9 @@ def load_instruments(
                 continue
             seen.add(instrument.key)
             if not new:
-                kept = InstrumentVersion.objects.get(code=instrument.code, version=instrument.version)
+                kept = InstrumentVersion.objects.get(
+                    code=instrument.code, version=instrument.version
+                )
                 loaded.append((kept, False))
                 continue
             row = InstrumentVersion(
@@ -199,7 +208,7 @@ def record_administration(
             text_pack_id_label=text_pack.pack if text_pack else textpacks.BUILT_IN,
             administered_on=administered_on,
             mode=mode,
-            entered_by=by if by is not None and by.is_authenticated else None,
+            entered_by=by if isinstance(by, get_user_model()) else None,
             answers={code: value for code, value in answers.items() if value is not None},
             written_answers=written,
             scores=scores,
@@ -231,7 +240,7 @@ def create_survey_link(
             service_user=service_user,
             instrument_version=instrument_version,
             text_pack=text_pack,
-            created_by=by,
+            created_by=_user(by),
             expires_at=timezone.now() + lifetime,
         )
         save_audited(link, by=by, action=AuditAction.CREATE, fields=["expires_at"])
@@ -287,6 +296,4 @@ def import_administrations(
 ) -> list[Administration]:
     """Record already-checked imported responses, all or none (see fhir.parse_response)."""
     with transaction.atomic():
-        return [
-            record_administration(by=by, mode=AdministrationMode.IMPORT, **row) for row in rows
-        ]
+        return [record_administration(by=by, mode=AdministrationMode.IMPORT, **row) for row in rows]

@@ -178,10 +178,14 @@ def parse_response(data: object, *, source: str) -> dict[str, Any]:
             try:
                 value = int(coding.get("code", ""))
             except ValueError:
-                problem(where, f"valueCoding.code must be a whole number, got {coding.get('code')!r}")
+                problem(
+                    where, f"valueCoding.code must be a whole number, got {coding.get('code')!r}"
+                )
                 continue
             if coding.get("system") != answer_system(instrument, scale.code):
-                problem(where, f"valueCoding.system must be {answer_system(instrument, scale.code)}")
+                problem(
+                    where, f"valueCoding.system must be {answer_system(instrument, scale.code)}"
+                )
             elif value not in scale.values:
                 options = ", ".join(str(v) for v in sorted(scale.values))
                 problem(where, f"{value} is not an option (options: {options})")

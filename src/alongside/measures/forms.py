@@ -1,4 +1,4 @@
-"""A questionnaire form built from an instrument ready to show (wording from the definition or pack)."""
+"""A questionnaire form built from an instrument ready to show (definition or pack wording)."""
 
 from __future__ import annotations
 

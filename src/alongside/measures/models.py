@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from alongside.measures import textpacks
 from alongside.measures.definitions import (
     Band,
     Better,
@@ -32,7 +33,6 @@ from alongside.measures.definitions import (
     ScoreRule,
     definition_digest,
 )
-from alongside.measures import textpacks
 from alongside.measures.textpacks import BUILT_IN, pack_digest
 from alongside.practice.models import CaseloadEntry, ServiceUser
 from alongside.practice.models.versioned import Versioned
@@ -264,9 +264,9 @@ class Administration(Versioned):
         blank=True,
         related_name="+",
     )
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     written_answers = models.JSONField(default=dict, blank=True)
-    scores = models.JSONField(default=dict)
+    scores = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset(

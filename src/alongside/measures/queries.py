@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from alongside.measures import change
@@ -82,14 +82,21 @@ def displayable(row: InstrumentVersion) -> Displayable:
 
 
 def measures_due(service_user_ids: list[int]) -> dict[int, list[str]]:
-    """For the caseload's "Measures due" column: four queries whatever the number of people."""
+    """For the caseload's "Measures due" column: three queries whatever the number of people."""
     if not service_user_ids:
         return {}
-    schedules = list(Schedule.objects.filter(active=True))
+    newest_title = InstrumentVersion.objects.filter(code=OuterRef("instrument_code")).order_by(
+        "-loaded_at"
+    )
+    schedules = list(
+        Schedule.objects.filter(active=True).annotate(
+            title=Subquery(newest_title.values("title")[:1])
+        )
+    )
     if not schedules:
         return {}
     codes = [s.instrument_code for s in schedules]
-    titles = dict(InstrumentVersion.objects.filter(code__in=codes).values_list("code", "title"))
+    titles = {s.instrument_code: s.title for s in schedules if s.title}
     episodes: dict[int, tuple[dt.date, str]] = {}
     for su_id, start, status in CaseloadEntry.objects.filter(
         service_user_id__in=service_user_ids, end__isnull=True
@@ -118,7 +125,9 @@ def measures_due(service_user_ids: list[int]) -> dict[int, list[str]]:
             title = titles.get(schedule.instrument_code)
             if title is None:
                 continue
-            reason = _due_reason(schedule, start, status, last.get((su_id, schedule.instrument_code)), today)
+            reason = _due_reason(
+                schedule, start, status, last.get((su_id, schedule.instrument_code)), today
+            )
             if reason:
                 due.setdefault(su_id, []).append(f"{title} ({reason})")
     return due
@@ -127,9 +136,9 @@ def measures_due(service_user_ids: list[int]) -> dict[int, list[str]]:
 def _due_reason(
     schedule: Schedule, start: dt.date, status: str, last: dt.date | None, today: dt.date
 ) -> str | None:
-    if schedule.at_ending and status == CaseloadStatus.ENDING:
-        if last is None or last < today - ENDING_WINDOW:
-            return "ending"
+    ending = schedule.at_ending and status == CaseloadStatus.ENDING
+    if ending and (last is None or last < today - ENDING_WINDOW):
+        return "ending"
     if last is None or last < start:
         return "first contact" if schedule.at_first_contact else None
     if schedule.every_n_weeks and last + dt.timedelta(weeks=schedule.every_n_weeks) <= today:
@@ -228,7 +237,9 @@ class ScoreSummary:
     groups: list[GroupSummary]
 
 
-def _first_and_latest(rows: list[tuple[int, dt.date, int, float | None]]) -> dict[int, tuple[float, float]]:
+def _first_and_latest(
+    rows: list[tuple[int, dt.date, int, float | None]],
+) -> dict[int, tuple[float, float]]:
     by_person: dict[int, list[float]] = defaultdict(list)
     for su_id, _on, _pk, value in rows:
         if value is not None:
@@ -266,18 +277,26 @@ def programme_summary() -> list[ScoreSummary]:
                 for a in administrations
             ]
             pairs = _first_and_latest(values)
-            groups: dict[tuple[str, str], list[tuple[float | None, float | None]]] = defaultdict(list)
+            groups: dict[tuple[str, str], list[tuple[float | None, float | None]]] = defaultdict(
+                list
+            )
             for su_id, pair in pairs.items():
                 team, region = teams[su_id]
                 groups[("Team", team)].append(pair)
                 groups[("Region", region)].append(pair)
                 groups[("Programme", "Whole programme")].append(pair)
             rows = []
-            for (level, name), group in sorted(groups.items(), key=lambda kv: (_LEVELS[kv[0][0]], kv[0][1])):
+            for (level, name), group in sorted(
+                groups.items(), key=lambda kv: (_LEVELS[kv[0][0]], kv[0][1])
+            ):
                 small = len(group) < MIN_GROUP
                 rows.append(
                     GroupSummary(
-                        level, name, len(group), small, None if small else change.paired_summary(group)
+                        level,
+                        name,
+                        len(group),
+                        small,
+                        None if small else change.paired_summary(group),
                     )
                 )
             if rows:

@@ -1,4 +1,4 @@
-"""Measures pages: the instrument list, completing a measure, a person's scores, links, summaries."""
+"""Measures pages: instruments, completing a measure, a person's scores, links, summaries."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ from alongside.measures.access import (
     get_service_user_for_measures,
 )
 from alongside.measures.forms import QuestionnaireForm, SurveyLinkForm
-from alongside.measures.models import Administration, AdministrationMode, InstrumentVersion, SurveyLink
+from alongside.measures.models import (
+    Administration,
+    AdministrationMode,
+    InstrumentVersion,
+    SurveyLink,
+)
 from alongside.practice.models import ServiceUser
 
 
@@ -207,16 +212,16 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = _link_for(token)
     except Http404:
-        return render(
-            request, "measures/link_message.html", {"message": _UNKNOWN}, status=404
-        )
+        return render(request, "measures/link_message.html", {"message": _UNKNOWN}, status=404)
     attempts = actions.count_link_attempt(link=link)
     if link.used_at is not None:
         return _gone(request, "This questionnaire has already been filled in. Thank you.")
     if link.expires_at <= timezone.now():
         return _gone(request, "This link has expired. Ask your worker for a new one.")
     if attempts > actions.LINK_MAX_ATTEMPTS:
-        return _gone(request, "This link has been tried too many times. Ask your worker for a new one.")
+        return _gone(
+            request, "This link has been tried too many times. Ask your worker for a new one."
+        )
     shown = queries.displayable(link.instrument_version)
     if shown.display is None:
         return _gone(request, "This questionnaire cannot be shown at the moment.")
@@ -237,7 +242,9 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "measures/link.html", {"display": shown.display, "form": form})
 
 
-_UNKNOWN = "This link is not valid. Check that you copied all of it, or ask your worker for a new one."
+_UNKNOWN = (
+    "This link is not valid. Check that you copied all of it, or ask your worker for a new one."
+)
 
 
 # --- the service user's own measures --------------------------------------------------------------
@@ -266,7 +273,9 @@ def my_measures(request: HttpRequest) -> HttpResponse:
     due = queries.measures_due([person.pk]).get(person.pk, [])
     usable = [
         d
-        for d in (queries.displayable(r) for r in queries.for_service_users(queries.latest_versions()))
+        for d in (
+            queries.displayable(r) for r in queries.for_service_users(queries.latest_versions())
+        )
         if d.display is not None
     ]
     return render(

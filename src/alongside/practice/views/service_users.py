@@ -34,6 +34,7 @@ def service_user(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "service_user": record,
         "can_edit": has_permission(request.user, Permission.EDIT_SERVICE_USER, record),
+        "can_view_measures": has_permission(request.user, Permission.VIEW_MEASURES),
         **_sections(request, record),
     }
     return render(request, "practice/service_user.html", context)

@@ -95,9 +95,9 @@ class Command(BaseCommand):
             except (OSError, ValueError) as error:
                 problems.extend(getattr(error, "problems", [f"{name}: {error}"]))
                 continue
-            if not has_permission(user, Permission.RECORD_MEASURES) or not (
-                row["service_user"].pk in _reach(user)
-            ):
+            if not has_permission(user, Permission.RECORD_MEASURES) or row[
+                "service_user"
+            ].pk not in _reach(user):
                 problems.append(f"{name}: subject: not on {user.get_username()}'s caseload")
                 continue
             rows.append(row)
@@ -111,6 +111,4 @@ def _reach(user: Any) -> set[int]:
     from alongside.core.access import principal_for
     from alongside.practice.access import caseload_ids
 
-    return set(
-        caseload_ids(principal_for(user), Permission.RECORD_MEASURES, supervised=False)
-    )
+    return set(caseload_ids(principal_for(user), Permission.RECORD_MEASURES, supervised=False))
