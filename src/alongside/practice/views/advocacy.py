@@ -24,7 +24,11 @@ from alongside.core.access import (
     visible,
 )
 from alongside.core.forms import run_action
-from alongside.practice.access import caseload_ids, get_advocacy_item_for_user
+from alongside.practice.access import (
+    caseload_ids,
+    get_advocacy_item_for_user,
+    get_service_user_for_user,
+)
 from alongside.practice.actions.advocacy import (
     OPEN_OUTCOMES,
     raise_advocacy,
@@ -74,14 +78,7 @@ def _item_url(item: AdvocacyItem) -> str:
 
 @require_http_methods(["GET", "POST"])
 def advocacy_create(request: HttpRequest, pk: int) -> HttpResponse:
-    own = caseload_ids(principal_for(request.user), Permission.RAISE_ADVOCACY, supervised=False)
-    record = get_object_for_user(
-        ServiceUser,
-        request.user,
-        pk,
-        Permission.VIEW_SERVICE_USER,
-        queryset=ServiceUser.objects.filter(pk__in=own),
-    )
+    record = get_service_user_for_user(request.user, pk, Permission.RAISE_ADVOCACY)
     form = AdvocacyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         item = run_action(

@@ -20,7 +20,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from alongside.core.access import (
     AnyUser,
     Permission,
-    get_object_for_user,
     has_permission,
     principal_for,
     require_permission,
@@ -31,6 +30,7 @@ from alongside.practice.access import (
     caseload_ids,
     get_goal_for_user,
     get_own_service_user_record,
+    get_service_user_for_user,
 )
 from alongside.practice.actions.goals import (
     close_goal,
@@ -136,14 +136,7 @@ def service_user_section(request: HttpRequest, record: ServiceUser) -> dict[str,
 
 def _service_user_for_goals(user: AnyUser, pk: int) -> ServiceUser:
     """The service user, if they are on the user's own caseload; 404 otherwise."""
-    own = caseload_ids(principal_for(user), Permission.MANAGE_GOALS, supervised=False)
-    return get_object_for_user(
-        ServiceUser,
-        user,
-        pk,
-        Permission.VIEW_SERVICE_USER,
-        queryset=ServiceUser.objects.filter(pk__in=own),
-    )
+    return get_service_user_for_user(user, pk, Permission.MANAGE_GOALS)
 
 
 def _hub(record_pk: int, anchor: str = "goals") -> str:
