@@ -633,3 +633,39 @@ def test_a_referral_not_yet_allocated_has_no_time_to_first_contact(personas):
     referral = _pending(personas, service_user=personas.su_a)
     _contact(personas.su_a, personas.psw, TODAY)
     assert days_to_first_contact(referral) is None
+
+
+def test_consent_heard_at_acceptance_is_recorded_with_it(personas):
+    no_consent = factories.ServiceUserFactory(
+        team=personas.team_a, consented_to_peer_support=False, consent_date=None
+    )
+    referral = _pending(personas, service_user=no_consent)
+    episode = accept_referral(
+        by=personas.psw.user,
+        referral=referral,
+        expected_version=1,
+        worker=personas.psw,
+        next_planned_contact=None,
+        consent_date=TODAY,
+    )
+    no_consent.refresh_from_db()
+    assert no_consent.consented_to_peer_support
+    assert no_consent.consent_date == TODAY
+    assert episode.service_user == no_consent
+
+
+def test_a_consent_date_in_the_future_is_refused(personas, nothing_written):
+    no_consent = factories.ServiceUserFactory(
+        team=personas.team_a, consented_to_peer_support=False, consent_date=None
+    )
+    referral = _pending(personas, service_user=no_consent)
+    with nothing_written(), pytest.raises(ValidationError) as caught:
+        accept_referral(
+            by=personas.psw.user,
+            referral=referral,
+            expected_version=1,
+            worker=personas.psw,
+            next_planned_contact=None,
+            consent_date=TODAY + dt.timedelta(days=1),
+        )
+    assert "consent_date" in caught.value.message_dict

@@ -212,15 +212,20 @@ def accept_referral(
     expected_version: int,
     worker: Person,
     next_planned_contact: dt.date | None,
+    consent_date: dt.date | None = None,
 ) -> CaseloadEntry:
     """Accept onto `worker`'s caseload: opens a new episode, so any earlier one keeps its history.
 
-    Only with the person's consent to peer support. A PSW accepts onto their own caseload; a
+    Only with the person's consent to peer support: already recorded, or given now as
+    `consent_date` (the PSW often hears it at the first conversation), in which case it is
+    recorded on the person in the same transaction. A PSW accepts onto their own caseload; a
     senior PSW may allocate to any PSW of the team.
     """
     _check_decidable(referral, expected_version)
     service_user = referral.service_user
-    if not service_user.consented_to_peer_support:
+    if consent_date is not None and consent_date > timezone.localdate():
+        raise ValidationError({"consent_date": "The date of consent cannot be in the future."})
+    if not service_user.consented_to_peer_support and consent_date is None:
         raise ValidationError(
             f"{service_user.reference} has not consented to peer support, so the referral cannot "
             "be accepted. Record their consent first, or decline the referral.",
@@ -252,6 +257,13 @@ def accept_referral(
             "accepting a new referral."
         )
     with transaction.atomic():
+        if not service_user.consented_to_peer_support:
+            update_versioned(
+                service_user,
+                by=by,
+                expected_version=service_user.version,
+                changes={"consented_to_peer_support": True, "consent_date": consent_date},
+            )
         update_versioned(
             referral,
             by=by,

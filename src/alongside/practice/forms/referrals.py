@@ -120,10 +120,20 @@ class AcceptForm(DecisionForm):
     next_planned_contact = forms.DateField(
         required=False, widget=ISO_DATE, label="Next planned contact"
     )
+    consent_date = forms.DateField(
+        required=False,
+        widget=ISO_DATE,
+        label="They consented to peer support on",
+        help_text="Only if their consent is not recorded yet: a referral needs it to be accepted.",
+    )
 
-    def __init__(self, *args: Any, workers: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workers: QuerySet[Person], needs_consent: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+        if not needs_consent:
+            del self.fields["consent_date"]
 
 
 class DeclineForm(DecisionForm):

@@ -85,7 +85,11 @@ def _render_referral(
             has_consent=record.service_user.consented_to_peer_support,
             can_put_on_waiting_list=record.status == ReferralStatus.PENDING,
             accept_form=accept_form
-            or AcceptForm(initial={"version": record.version, "worker": own}, workers=workers),
+            or AcceptForm(
+                initial={"version": record.version, "worker": own},
+                workers=workers,
+                needs_consent=not record.service_user.consented_to_peer_support,
+            ),
             decline_form=decline_form or DeclineForm.for_referral(record),
             waiting_form=waiting_form or WaitingListForm.for_referral(record),
         )
@@ -175,7 +179,11 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if record is None:
         return redirect("practice:referral", pk=pk)
     workers = referral_queries.allocatable_workers(request.user, record)
-    form = AcceptForm(request.POST, workers=workers)
+    form = AcceptForm(
+        request.POST,
+        workers=workers,
+        needs_consent=not record.service_user.consented_to_peer_support,
+    )
     episode = run_action(
         form,
         lambda: accept_referral(
@@ -184,6 +192,7 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             worker=form.cleaned_data["worker"],
             next_planned_contact=form.cleaned_data["next_planned_contact"],
+            consent_date=form.cleaned_data.get("consent_date"),
         ),
     )
     if episode is None:
