@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.measures import views
+from alongside.measures import schedules, views
 
 app_name = "measures"
 urlpatterns = [
@@ -17,5 +17,7 @@ urlpatterns = [
     path("mine/", views.my_measures, name="my-measures"),
     path("mine/<slug:code>/", views.my_measure_complete, name="my-complete"),
     path("summary/", views.summary, name="summary"),
+    path("schedules/", schedules.schedules, name="schedules"),
+    path("schedules/<slug:code>/", schedules.schedule_edit, name="schedule-edit"),
     path("s/<str:token>/", views.survey_link, name="survey-link"),
 ]

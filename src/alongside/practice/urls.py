@@ -1,4 +1,5 @@
 from alongside.practice.views import (
+    activities,
     advocacy,
     caseload,
     contacts,
@@ -20,4 +21,5 @@ urlpatterns = [
     *goals.urlpatterns,
     *advocacy.urlpatterns,
     *endings.urlpatterns,
+    *activities.urlpatterns,
 ]
