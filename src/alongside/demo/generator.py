@@ -5,8 +5,9 @@ Two steps, kept apart so that determinism can be tested without a database:
 * `plan_programme` is pure. From one `random.Random(seed)` (never the global generator, never a
   fake-data library whose output changes between versions) it decides every region, team,
   person, membership, supervision, referral and episode here, then the contacts, groups, goals
-  and advocacy of those episodes (`demo/practice.py`), as plain frozen dataclasses that refer to
-  each other by position in the plan (`demo/plan.py`). The same scale and seed give an equal plan.
+  and advocacy of those episodes (`demo/practice.py`) and the outcome measures given over them
+  (`demo/outcomes.py`), as plain frozen dataclasses that refer to each other by position in the
+  plan (`demo/plan.py`). The same scale and seed give an equal plan.
 * `load_programme` (`demo/loader.py`) writes a plan with `bulk_create`, in batches, in one
   transaction, marks it with a `DemoLoad` row and writes one audit record for the whole load.
   `bulk_create` bypasses the per-record audit that actions write; that is deliberate for a
@@ -30,6 +31,7 @@ from decimal import Decimal
 
 from alongside.core.access import RoleCode
 from alongside.demo import names, wording
+from alongside.demo.outcomes import plan_measures
 from alongside.demo.plan import (
     Plan,
     PlannedArea,
@@ -671,6 +673,16 @@ class _Builder:
             for number, su in enumerate(self.service_users, start=1)
         )
         caseload_entries = tuple(self.caseload_entries)
+        practice = plan_practice(
+            scale=self.scale,
+            rng=self.rng,
+            areas=self.areas,
+            teams=self.teams,
+            workers_by_team=self.workers_by_team,
+            service_users=service_users,
+            episodes=caseload_entries,
+        )
+        endings = tuple(self.endings)
         return Plan(
             regions=tuple(self.regions),
             areas=tuple(self.areas),
@@ -681,15 +693,14 @@ class _Builder:
             service_users=service_users,
             referrals=tuple(self.referrals),
             caseload_entries=caseload_entries,
-            endings=tuple(self.endings),
-            practice=plan_practice(
-                scale=self.scale,
+            endings=endings,
+            practice=practice,
+            measures=plan_measures(
                 rng=self.rng,
-                areas=self.areas,
-                teams=self.teams,
-                workers_by_team=self.workers_by_team,
                 service_users=service_users,
                 episodes=caseload_entries,
+                contacts=practice.contacts,
+                endings=endings,
             ),
         )
 

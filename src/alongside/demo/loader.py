@@ -7,9 +7,10 @@ tool, which is not anyone's action on personal data. The load is audited once, w
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -19,9 +20,14 @@ from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.demo.generator import DEMO_PASSWORD, PERSONAS, plan_programme
 from alongside.demo.models import DemoLoad
+from alongside.demo.outcomes import INSTRUMENTS
 from alongside.demo.plan import Plan
 from alongside.demo.practice import ACTIVITIES
 from alongside.demo.scales import Scale
+from alongside.measures.definitions import Instrument
+from alongside.measures.models import Administration, InstrumentVersion
+from alongside.measures.scoring import score_answers
+from alongside.measures.textpacks import BUILT_IN
 from alongside.organisation.models import (
     Area,
     Membership,
@@ -143,6 +149,20 @@ def _activity_ids() -> dict[str, int]:
     return ids
 
 
+def _instrument_versions() -> dict[tuple[str, str], InstrumentVersion]:
+    """The instrument versions the measures migration loads; the demo's answers are for them."""
+    rows = {}
+    for code, version in INSTRUMENTS:
+        row = InstrumentVersion.objects.filter(code=code, version=version).first()
+        if row is None:
+            raise DemoRefused(
+                f"Instrument {code} version {version} is not loaded; run the migrations on a "
+                "fresh database before loading the demo."
+            )
+        rows[(code, version)] = row
+    return rows
+
+
 def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, dict[str, int]]:
     """Write the planned programme in one transaction; return its marker and its counts.
 
@@ -151,6 +171,7 @@ def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, d
     with transaction.atomic():
         _refuse_unless_empty(scale)
         activity_ids = _activity_ids()
+        instrument_versions = _instrument_versions()
         plan = plan_programme(scale=scale, seed=seed)
         # The plan is hundreds of thousands of objects that live until the load ends. Freezing
         # them spares the garbage collector from scanning them again every time the inserts
@@ -158,7 +179,12 @@ def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, d
         gc.freeze()
         try:
             person_ids, team_ids = _load_organisation(plan)
-            _load_practice(plan, today, person_ids, team_ids, activity_ids)
+            service_user_ids, episode_ids = _load_practice(
+                plan, today, person_ids, team_ids, activity_ids
+            )
+            _load_measures(
+                plan, today, person_ids, service_user_ids, episode_ids, instrument_versions
+            )
         finally:
             gc.unfreeze()
         load = DemoLoad.objects.create(scale=scale.name, seed=seed)
@@ -248,8 +274,11 @@ def _load_practice(
     person_ids: list[int],
     team_ids: list[int],
     activity_ids: dict[str, int],
-) -> None:
-    """Service users, referrals and episodes, then the record of the work on them."""
+) -> tuple[list[int], list[int]]:
+    """Service users, referrals and episodes, then the record of the work on them.
+
+    Returns the new keys of service users and of episodes, in plan order.
+    """
 
     def day(offset: int) -> date:
         return today + timedelta(days=offset)
@@ -468,5 +497,59 @@ def _load_practice(
                 outcome_note=a.outcome_note,
             )
             for a in practice.advocacy_items
+        ),
+    )
+    return service_user_ids, episode_ids
+
+
+def _scorer(instrument: Instrument) -> Callable[[tuple[tuple[str, int], ...]], dict[str, Any]]:
+    """Scores as `measures.actions.record_administration` stores them, once per distinct set of
+    answers (five 0-4 answers have only 3,125 sets)."""
+    known: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
+
+    def scores(answers: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+        if answers not in known:
+            sheet = score_answers(instrument, dict(answers))
+            known[answers] = {result.code: asdict(result) for result in sheet.scores}
+        return known[answers]
+
+    return scores
+
+
+def _load_measures(
+    plan: Plan,
+    today: date,
+    person_ids: list[int],
+    service_user_ids: list[int],
+    episode_ids: list[int],
+    instrument_versions: dict[tuple[str, str], InstrumentVersion],
+) -> None:
+    """Administrations, scored by the stored definition they were given under."""
+    instruments = {key: row.instrument() for key, row in instrument_versions.items()}
+    scorers = {key: _scorer(instrument) for key, instrument in instruments.items()}
+    user_of = dict(
+        Person.objects.filter(pk__in=person_ids, user__isnull=False).values_list("pk", "user_id")
+    )
+
+    def entered_by(index: int | None) -> int | None:
+        return None if index is None else user_of.get(person_ids[index])
+
+    _insert_links(
+        Administration,
+        (
+            Administration(
+                service_user_id=service_user_ids[a.service_user],
+                episode_id=episode_ids[a.episode],
+                instrument_version=instrument_versions[(a.instrument, a.instrument_version)],
+                instrument_digest=instruments[(a.instrument, a.instrument_version)].digest,
+                text_pack=None,
+                text_pack_id_label=BUILT_IN,
+                administered_on=today + timedelta(days=a.offset),
+                mode=a.mode,
+                entered_by_id=entered_by(a.entered_by),
+                answers=dict(a.answers),
+                scores=scorers[(a.instrument, a.instrument_version)](a.answers),
+            )
+            for a in plan.measures.administrations
         ),
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from alongside.core.access import RoleCode
+from alongside.measures.models import AdministrationMode
 from alongside.organisation.models import Discipline, TeamType
 from alongside.practice.models import (
     AdvocacyOutcome,
@@ -225,6 +227,46 @@ class PlannedAdvocacyItem:
     outcome_note: str
 
 
+class MeasureTrend(StrEnum):
+    """How a person's CHIME recovery support check moves from their first to their latest."""
+
+    IMPROVING = "improving"
+    STEADY = "steady"
+    WORSENING = "worsening"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMeasureCourse:
+    """The planned path of one episode's CHIME checks, for episodes with two or more."""
+
+    episode: int
+    trend: MeasureTrend
+    start: int
+    """The first check's item sum (0-20 on the five 0-4 items)."""
+    change: int
+    """Latest item sum minus the first: the latest check's answers add up to `start + change`."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAdministration:
+    service_user: int
+    episode: int
+    instrument: str
+    instrument_version: str
+    offset: int
+    mode: AdministrationMode
+    entered_by: int | None
+    """The person whose login entered it (the PSW, or the service user in their own account);
+    the loader stores no one when that person has no login."""
+    answers: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class MeasuresPlan:
+    courses: tuple[PlannedMeasureCourse, ...]
+    administrations: tuple[PlannedAdministration, ...]
+
+
 @dataclass(frozen=True)
 class PracticePlan:
     """The day-to-day record of the work, planned over the episodes."""
@@ -253,6 +295,7 @@ class Plan:
     caseload_entries: tuple[PlannedCaseloadEntry, ...]
     endings: tuple[PlannedEnding, ...]
     practice: PracticePlan
+    measures: MeasuresPlan
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of record: printed by the command and kept in the audit record."""
@@ -281,4 +324,14 @@ class Plan:
             "goal_steps": len(practice.goal_steps),
             "goal_progress": len(practice.goal_progress),
             "advocacy_items": len(practice.advocacy_items),
+            "administrations": len(self.measures.administrations),
+            "administrations_in_own_account": sum(
+                1
+                for a in self.measures.administrations
+                if a.mode == AdministrationMode.SELF_ACCOUNT
+            ),
+            **{
+                f"measures_{trend}": sum(1 for c in self.measures.courses if c.trend == trend)
+                for trend in MeasureTrend
+            },
         }
