@@ -59,12 +59,18 @@ browser:
 	else echo "Chromium is not installed and cannot be installed here: browser tests will skip."; fi
 
 # Always SQLite, whatever DATABASE_URL the shell has: that is what test-postgres is for.
+# Browser tests run apart, after the rest: they commit for real and empty the database after
+# each test, which must not happen under a test that relies on the migrations' data.
+PYTEST := ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS)
+
 test: install browser
-	env -u DATABASE_URL ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered
+	env -u DATABASE_URL $(PYTEST) -m "not functional" --cov --cov-report=
+	env -u DATABASE_URL $(PYTEST) -m functional --cov --cov-append --cov-report=term:skip-covered
 
 test-postgres: install browser
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user:pass@host:port/name"; exit 2; }
-	ALONGSIDE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(PYTEST) -m "not functional"
+	$(PYTEST) -m functional
 
 lint: install
 	$(BIN)/ruff format --check src tests scripts
