@@ -50,13 +50,17 @@ demo: install
 serve: install
 	$(BIN)/alongside serve
 
-# Debian's Chromium for the browser tests; the tests skip, saying why, if it cannot be had.
+# Debian's Chromium for the browser tests, and poppler's pdftotext to read rendered PDFs back.
+# The tests that need them skip, saying why, when they cannot be installed (not root, no apt).
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's Chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Chromium is not installed and cannot be installed here: browser tests will skip."; fi
+		echo "Installing Debian packages for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Not installed and cannot be installed here:$$missing (those tests will skip)."; fi
 
 # Always SQLite, whatever DATABASE_URL the shell has: that is what test-postgres is for.
 # Browser tests run apart, after the rest: they commit for real and empty the database after

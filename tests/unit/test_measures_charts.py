@@ -53,3 +53,26 @@ def test_an_empty_or_single_point_chart_still_describes_itself():
 def test_values_outside_the_range_are_clamped_to_the_plot():
     chart = line_chart([(dt.date(2025, 1, 1), 150.0)], title="t", low=0, high=100)
     assert float(parse(chart).find("svg:circle", NS).get("cy")) == 12.0
+
+
+def test_the_chart_renders_in_a_pdf_with_its_text(tmp_path):
+    """The same SVG goes into printed reports: WeasyPrint draws it, and its labels survive."""
+    import shutil
+    import subprocess
+
+    import pytest
+    from weasyprint import HTML
+
+    chart = line_chart(POINTS, title="Recovery support", low=0, high=100, band_half_width=12.4)
+    pdf = tmp_path / "chart.pdf"
+    HTML(string=f"<html><body><h1>Scores</h1>{chart.svg}</body></html>").write_pdf(pdf)
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF")
+    assert len(content) > 2000
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF's text back")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Scores" in text
+    assert "100" in text  # an axis label drawn from the SVG's <text>
