@@ -292,3 +292,58 @@ def test_defaults_come_from_the_workers_latest_one_to_one_contact(personas):
         "activities": [_activity("practical-support").pk],
     }
     assert last_used_values(personas.psw_b) == FIRST_DEFAULTS
+
+
+def test_logging_a_contact_can_set_the_next_planned_one(personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alongside.practice.actions.contacts import record_contact
+
+    today = timezone.localdate()
+    record_contact(
+        by=personas.psw.user,
+        worker=personas.psw,
+        service_user=personas.su_a,
+        date=today,
+        duration_minutes=30,
+        mode="phone",
+        setting="home",
+        activities=[],
+        chime=[],
+        note="",
+        next_planned_contact=today + dt.timedelta(days=7),
+    )
+    episode = personas.su_a.caseload_entries.get()
+    assert episode.next_planned_contact == today + dt.timedelta(days=7)
+
+
+def test_the_next_contact_cannot_be_before_this_one(personas):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from alongside.practice.actions.contacts import record_contact
+    from alongside.practice.models import Contact
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as caught:
+        record_contact(
+            by=personas.psw.user,
+            worker=personas.psw,
+            service_user=personas.su_a,
+            date=today,
+            duration_minutes=30,
+            mode="phone",
+            setting="home",
+            activities=[],
+            chime=[],
+            note="",
+            next_planned_contact=today - dt.timedelta(days=1),
+        )
+    assert "next_planned_contact" in caught.value.message_dict
+    assert not Contact.objects.exists()
+    assert personas.su_a.caseload_entries.get().next_planned_contact is None

@@ -103,8 +103,13 @@ def record_contact(
     chime: Iterable[str],
     note: str,
     contact_format: str = ContactFormat.ONE_TO_ONE,
+    next_planned_contact: dt.date | None = None,
 ) -> Contact:
-    """Log a contact the worker had with someone on their current caseload."""
+    """Log a contact the worker had with someone on their current caseload.
+
+    With `next_planned_contact`, the date arranged for the next one goes on the episode, so
+    the caseload's "next planned" and "overdue" stay true.
+    """
     activities = list(activities)
     chime = set(chime)
     note = note.strip()
@@ -118,6 +123,8 @@ def record_contact(
         errors = contact_errors(
             date=date, duration_minutes=duration_minutes, note=note, chime=chime, episode=episode
         )
+        if next_planned_contact is not None and next_planned_contact < date:
+            errors["next_planned_contact"] = "The next contact cannot be before this one."
         if errors:
             raise ValidationError(errors)
         _check_activities(activities)
@@ -141,6 +148,15 @@ def record_contact(
         )
         contact.activities.set(activities)
         _set_chime(contact, chime)
+        if next_planned_contact is not None:
+            episode.next_planned_contact = next_planned_contact
+            save_audited(
+                episode,
+                by=by,
+                action=AuditAction.UPDATE,
+                fields=["next_planned_contact"],
+                update_fields=["next_planned_contact"],
+            )
         return contact
 
 

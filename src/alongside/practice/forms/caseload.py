@@ -8,7 +8,8 @@ class CaseloadFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         label="Status",
-        choices=[("", "All open"), *CaseloadStatus.choices],
+        # Ended episodes leave the caseload; their history is on each person's page.
+        choices=[("", "All open"), *[c for c in CaseloadStatus.choices if c[0] != "ended"]],
     )
     sort = forms.ChoiceField(
         required=False,

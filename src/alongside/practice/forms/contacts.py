@@ -105,7 +105,15 @@ class ContactForm(forms.Form):
             "contact_format": ContactFormat.ONE_TO_ONE,
             **last_used_values(worker),
         }
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        # Only when logging: the arranged next meeting goes on the episode, not the contact.
+        form.fields["next_planned_contact"] = forms.DateField(
+            required=False,
+            widget=DateInput,
+            label="Next contact arranged for",
+            help_text="If you agreed when to meet next; it shows on your caseload.",
+        )
+        return form
 
     def clean_note(self) -> str:
         note: str = self.cleaned_data["note"]

@@ -150,6 +150,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
                 activities=form.cleaned_data["activities"],
                 chime=form.cleaned_data["chime"],
                 note=form.cleaned_data["note"],
+                next_planned_contact=form.cleaned_data["next_planned_contact"],
             ),
         )
         if contact is not None:

@@ -73,6 +73,9 @@ def _render_referral(
         "referral": record,
         "days_to_first_contact": referral_queries.days_to_first_contact(record),
         "episode": CaseloadEntry.objects.filter(referral=record).first(),
+        "can_read_contacts": has_permission(
+            request.user, Permission.VIEW_CONTACTS, record.service_user
+        ),
         "can_view_service_user": has_permission(
             request.user, Permission.VIEW_SERVICE_USER, record.service_user
         ),
@@ -205,6 +208,14 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practice:referral", pk=record.pk)
 
 
+def _after_decision(request: HttpRequest, record: Referral) -> HttpResponse:
+    """Back to the referral if the decider may still see it; a PSW no longer sees one they
+    declined (it is not theirs, nor waiting on their team), so they go back to the list."""
+    if has_permission(request.user, Permission.VIEW_REFERRAL, record):
+        return redirect("practice:referral", pk=record.pk)
+    return redirect("practice:referrals")
+
+
 @require_POST
 def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     record = _referral_to_decide(request, pk)
@@ -224,7 +235,7 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if declined is None:
         return _render_referral(request, record, decline_form=form)
     messages.success(request, f"Declined.{_referrer_told(record)}")
-    return redirect("practice:referral", pk=record.pk)
+    return _after_decision(request, record)
 
 
 @require_POST
@@ -242,7 +253,7 @@ def referral_waiting_list(request: HttpRequest, pk: int) -> HttpResponse:
     if waiting is None:
         return _render_referral(request, record, waiting_form=form)
     messages.success(request, f"Put on the waiting list.{_referrer_told(record)}")
-    return redirect("practice:referral", pk=record.pk)
+    return _after_decision(request, record)
 
 
 urlpatterns = [
