@@ -122,3 +122,35 @@ def test_the_instruments_page_shows_licence_notes_and_packs(client_for, tmp_path
     assert "Needs a text pack: loaded <code>test-swemwbs-en</code>" in page
     assert "Ships its own wording" in page
     assert "Licence required" in page
+
+
+def test_import_response_reports_a_response_it_cannot_store_and_writes_nothing(
+    personas, tmp_path
+):
+    """A response dated in the future parses, but cannot be stored: the command says so."""
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    from alongside.measures import actions, fhir
+    from alongside.measures.models import Administration, AdministrationMode
+
+    row = InstrumentVersion.objects.get(code="chime-support")
+    given = actions.record_administration(
+        by=personas.psw.user,
+        service_user=personas.su_a,
+        instrument_version=row,
+        text_pack=None,
+        administered_on=timezone.localdate(),
+        mode=AdministrationMode.WITH_PSW,
+        answers={"connectedness": 3, "hope": 2, "identity": 4, "meaning": 1, "empowerment": 3},
+    )
+    response = fhir.questionnaire_response(given)
+    response["authored"] = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(response))
+    before = Administration.objects.count()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        run("import-response", str(path), "--as", personas.psw.user.username)
+    assert Administration.objects.count() == before

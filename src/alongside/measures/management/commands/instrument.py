@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.core.access import Permission, has_permission
@@ -103,7 +104,12 @@ class Command(BaseCommand):
             rows.append(row)
         if problems:
             self._fail(problems)
-        saved = actions.import_administrations(by=user, rows=rows)
+        try:
+            saved = actions.import_administrations(by=user, rows=rows)
+        except ValidationError as error:
+            # A response that parses but cannot be stored (a date in the future, answers the
+            # scoring refuses): reported like the rest, and nothing is written.
+            self._fail(error.messages)
         self.stdout.write(f"{len(saved)} response(s) imported.")
 
 
