@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "alongside.organisation",
     "alongside.practice",
     "alongside.measures",
+    "alongside.evaluation",
     "alongside.demo",
 ]
 

@@ -45,4 +45,5 @@ urlpatterns = [
     path("organisation/", include("alongside.organisation.urls")),
     path("practice/", include("alongside.practice.urls")),
     path("measures/", include("alongside.measures.urls")),
+    path("evaluation/", include("alongside.evaluation.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Evaluation studies: cohorts, sites, ethics approvals, consent, surveys, imports, exports."""
