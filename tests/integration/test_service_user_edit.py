@@ -47,3 +47,47 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict(personas, client_for
     assert "Someone else changed this record" in second.text
     personas.su_a.refresh_from_db()
     assert personas.su_a.contact_preferences == "Text only"
+
+
+def test_a_psw_gives_a_service_user_their_own_login(personas, client_for):
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from alongside.core.access import Permission, has_permission
+    from tests import factories
+
+    newcomer = factories.ServiceUserFactory(team=personas.team_a, preferred_name="Ciara")
+    factories.CaseloadEntryFactory(service_user=newcomer, worker=personas.psw)
+    url = f"/practice/service-users/{newcomer.pk}/login/"
+    response = client_for("psw").post(url, {"username": "ciara", "email": "ciara@example.org"})
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    user = get_user_model().objects.get(username="ciara")
+    assert newcomer.person.user == user
+    assert has_permission(user, Permission.VIEW_OWN_RECORD, newcomer)
+    assert has_permission(user, Permission.ADD_OWN_PROGRESS)
+    assert not has_permission(user, Permission.VIEW_SERVICE_USER, personas.su_a)
+    assert mail.outbox == []  # nothing sent: they use "Forgotten your password"
+    again = client_for("psw").post(url, {"username": "ciara2", "email": "c@example.org"})
+    assert "already has their own login" in again.text
+
+
+def test_a_login_needs_an_unused_username_and_writes_nothing_otherwise(personas, client_for):
+    from django.contrib.auth import get_user_model
+
+    from alongside.organisation.models import Person
+    from tests import factories
+
+    newcomer = factories.ServiceUserFactory(team=personas.team_a)
+    factories.CaseloadEntryFactory(service_user=newcomer, worker=personas.psw)
+    people = Person.objects.count()
+    taken = personas.psw.user.username
+    response = client_for("psw").post(
+        f"/practice/service-users/{newcomer.pk}/login/",
+        {"username": taken, "email": "x@example.org"},
+    )
+    assert response.status_code == 200
+    assert Person.objects.count() == people
+    assert get_user_model().objects.filter(username=taken).count() == 1
+    newcomer.refresh_from_db()
+    assert newcomer.person is None

@@ -44,6 +44,11 @@ RULES: dict[str, Rule] = {
         kwargs=lambda p: {"pk": p.su_a.pk},
         secret=lambda p: p.su_a.preferred_name,
     ),
+    "practice:service-user-login": Rule(
+        allowed=roles("psw"),
+        kwargs=lambda p: {"pk": p.su_a.pk},
+        secret=lambda p: p.su_a.preferred_name,
+    ),
     "practice:supervisees": Rule(
         allowed=roles("supervisor", "senior"),
         secret=lambda p: p.psw.full_name,

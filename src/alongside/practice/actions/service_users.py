@@ -6,9 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from alongside.core.access import AnyUser
-from alongside.core.records import update_versioned
+from alongside.core.access import AnyUser, RoleCode
+from alongside.core.models import AuditAction
+from alongside.core.records import save_audited, update_versioned
+from alongside.organisation import actions as organisation_actions
 from alongside.practice.models import ServiceUser
 
 
@@ -40,4 +43,41 @@ def update_service_user(
                 "consent_date": consent_date,
                 "shares_notes_with_team": shares_notes_with_team,
             },
+        )
+
+
+def give_own_login(
+    *, by: AnyUser, service_user: ServiceUser, username: str, email: str
+) -> ServiceUser:
+    """Give a service user their own login, to see their goals and measures and add progress.
+
+    They become a person with the service-user role on their team, and set their password
+    through "Forgotten your password" at the address given. Nothing is sent from here.
+    """
+    if service_user.person_id is not None:
+        raise ValidationError(f"{service_user.reference} already has their own login.")
+    if not email:
+        raise ValidationError({"email": "Give their email address: the password link goes there."})
+    with transaction.atomic():
+        person = organisation_actions.create_person(
+            by=by,
+            given_name=service_user.preferred_name,
+            family_name=service_user.reference,
+            email=email,
+        )
+        organisation_actions.create_login(by=by, person=person, username=username)
+        organisation_actions.add_membership(
+            by=by,
+            person=person,
+            team=service_user.team,
+            role=RoleCode.SERVICE_USER,
+            start=timezone.localdate(),
+        )
+        service_user.person = person
+        return save_audited(
+            service_user,
+            by=by,
+            action=AuditAction.UPDATE,
+            fields=["person"],
+            update_fields=["person"],
         )

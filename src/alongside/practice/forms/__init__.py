@@ -55,3 +55,13 @@ class ServiceUserForm(VersionedForm):
             )
         }
         return cls(data, initial=initial)
+
+
+class OwnLoginForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, label="Username", help_text="What they will type to sign in."
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="They choose their password from a link sent here ('Forgotten your password').",
+    )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from alongside.core.access import Permission, has_permission
 from alongside.core.forms import run_action
 from alongside.practice.access import get_service_user_for_user
-from alongside.practice.actions.service_users import update_service_user
-from alongside.practice.forms import ServiceUserForm
+from alongside.practice.actions.service_users import give_own_login, update_service_user
+from alongside.practice.forms import OwnLoginForm, ServiceUserForm
 from alongside.practice.models import ServiceUser
 from alongside.practice.views import advocacy, contacts, endings, goals
 
@@ -73,7 +73,43 @@ def service_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def own_login(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_service_user_for_user(request.user, pk, Permission.EDIT_SERVICE_USER)
+    form = OwnLoginForm(request.POST or None)
+    if request.method == "POST":
+        saved = run_action(
+            form,
+            lambda: give_own_login(
+                by=request.user,
+                service_user=record,
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                f"{record.reference} has a login. They set their password with "
+                "'Forgotten your password' on the sign-in page.",
+            )
+            return redirect("practice:service-user", pk=record.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"A login for {record.preferred_name}",
+            "lede": "With their own login they see their goals and measures and add their own "
+            "progress. They see nothing else.",
+            "submit": "Create the login",
+            "cancel_url": reverse("practice:service-user", kwargs={"pk": record.pk}),
+        },
+    )
+
+
 urlpatterns = [
     path("service-users/<int:pk>/", service_user, name="service-user"),
     path("service-users/<int:pk>/edit/", service_user_edit, name="service-user-edit"),
+    path("service-users/<int:pk>/login/", own_login, name="service-user-login"),
 ]
