@@ -43,5 +43,6 @@ class Command(BaseCommand):
             f"--workers={options['workers']}",
             "--access-logfile=-",
             f"--access-logformat={ACCESS_LOG_FORMAT}",
+            "--logger-class=alongside.core.access_log.AccessLogger",
         ]
         run()
