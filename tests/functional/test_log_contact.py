@@ -1,7 +1,6 @@
 """In Chromium on a 360 px screen: a PSW logs a routine contact with the keyboard alone, in under
 30 seconds and a handful of key presses beyond the words of the note."""
 
-import os
 import time
 
 import pytest
@@ -9,43 +8,17 @@ from django.utils import timezone
 
 from alongside.practice.actions.contacts import record_contact
 from alongside.practice.models import Activity, Contact
-from tests.factories import PASSWORD
+from tests.functional.browser import sign_in
 from tests.integration.url_rules.contacts import ensure_default_activities
 from tests.integration.url_rules.groups import GroupProgrammeFactory, GroupSessionFactory
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 TIME_LIMIT_SECONDS = 30
 KEY_LIMIT = 15
-
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
-    ),
-]
 
 
 @pytest.fixture(autouse=True)
 def _activities(transactional_db):
     ensure_default_activities()
-
-
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 class Keyboard:
@@ -82,7 +55,7 @@ def test_a_psw_logs_a_routine_contact_by_keyboard_in_seconds(personas, live_serv
     )
     note = "Rang the library together and she booked a place at the book club."
     page = phone_page
-    _sign_in(page, live_server, personas.psw.user.username)
+    sign_in(page, live_server, personas.psw.user.username)
     keys = Keyboard(page)
 
     started = time.monotonic()
@@ -114,7 +87,7 @@ def test_the_contact_form_fits_a_phone_and_reports_bad_input_beside_the_field(
     personas, live_server, phone_page
 ):
     page = phone_page
-    _sign_in(page, live_server, personas.psw.user.username)
+    sign_in(page, live_server, personas.psw.user.username)
     page.goto(f"{live_server.url}/practice/service-users/{personas.su_a.pk}/contacts/new/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the form scrolls sideways on a 360 px screen ({width} px wide)"
@@ -138,7 +111,7 @@ def test_attendance_is_marked_by_keyboard_and_saved_in_place(personas, live_serv
     )
     session = GroupSessionFactory(programme=group)
     page = phone_page
-    _sign_in(page, live_server, personas.psw.user.username)
+    sign_in(page, live_server, personas.psw.user.username)
     page.goto(f"{live_server.url}/practice/groups/sessions/{session.pk}/attendance/")
     page.get_by_label(personas.su_a.preferred_name).focus()
     page.keyboard.press("Space")

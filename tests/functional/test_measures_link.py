@@ -1,26 +1,13 @@
 """In a real browser: someone with no account opens a single-use link on a phone, answers by
 keyboard and tap, sends it, and the link then refuses a second use."""
 
-import os
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from alongside.measures import actions
 from alongside.measures.definitions import shipped_definition_paths
 from alongside.measures.models import Administration, InstrumentVersion
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
-    ),
-]
 
 
 def test_a_link_is_filled_in_once_without_an_account(personas, live_server, browser):

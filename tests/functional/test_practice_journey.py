@@ -2,45 +2,9 @@
 a clinician refers, the PSW accepts, logs the first contact, sets a goal with the person,
 records progress, closes the goal and ends the episode; the history stays on the record."""
 
-import os
 import re
 
-import pytest
-
-from tests.factories import PASSWORD
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
-    ),
-]
-
-
-@pytest.fixture
-def phone(browser):
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+from tests.functional.browser import fits_the_screen, h1, sign_in
 
 
 def _choose(page, label, option):
@@ -52,18 +16,9 @@ def _choose(page, label, option):
         page.get_by_label(option, exact=True).check()
 
 
-def _fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} is {width} px wide on a 360 px screen"
-
-
-def _h1(page):
-    return page.get_by_role("heading", level=1).inner_text()
-
-
 def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone):
     clinician = phone()
-    _sign_in(clinician, live_server, personas.clinician.user.username)
+    sign_in(clinician, live_server, personas.clinician.user.username)
     clinician.goto(f"{live_server.url}/practice/referrals/new/")
     clinician.get_by_label("Reference for someone new").fill("SU-8001")
     clinician.get_by_label("Name they like to be called").fill("Oisín")
@@ -72,20 +27,20 @@ def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone)
     clinician.get_by_label("Reason for the referral").fill("Wants to get back out walking.")
     clinician.get_by_label("What the person hopes for").fill("A walking buddy")
     clinician.get_by_role("button", name="Send the referral").click()
-    assert _h1(clinician) == "Referral of SU-8001"
+    assert h1(clinician) == "Referral of SU-8001"
 
     psw = phone()
-    _sign_in(psw, live_server, personas.psw.user.username)
+    sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/referrals/")
     psw.get_by_role("row", name=re.compile("SU-8001")).get_by_role("link").first.click()
-    _fits(psw)
+    fits_the_screen(psw)
     psw.get_by_role("button", name="Accept").click()
     psw.wait_for_load_state()
     assert "Accepted" in psw.locator("dl.facts").inner_text()
 
     psw.get_by_role("link", name="SU-8001's record").click()
-    assert "Oisín" in _h1(psw)
-    _fits(psw)
+    assert "Oisín" in h1(psw)
+    fits_the_screen(psw)
     psw.get_by_role("link", name="Log a contact").click()
     psw.get_by_label("Note").fill("First meeting over coffee; planned a walk on the prom.")
     _choose(psw, "How", "In person")
@@ -106,9 +61,9 @@ def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone)
     _choose(psw, "Who set this goal", "The service user, in their own words")
     psw.get_by_role("button", name="Save goal").click()
     psw.wait_for_load_state()
-    assert _h1(psw) == "Goal for Oisín"
+    assert h1(psw) == "Goal for Oisín"
     assert "Walk the prom every Sunday" in psw.locator("main").inner_text()
-    _fits(psw)
+    fits_the_screen(psw)
 
     psw.get_by_role("link", name="Add a rating").click()
     psw.get_by_label("Rating, from 0 to 10").fill("6")
@@ -131,7 +86,7 @@ def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone)
     psw.get_by_label("Independence").fill("Walks with the group on his own now.")
     psw.get_by_role("button", name="End the episode").click()
     psw.wait_for_load_state()
-    _fits(psw)
+    fits_the_screen(psw)
 
     page_text = psw.locator("main").inner_text()
     assert "Ended" in page_text

@@ -1,40 +1,11 @@
 """In a real browser (Debian's Chromium driven by Playwright): a PSW signs in and sees their
 caseload, on a phone-sized screen, by keyboard."""
 
-import os
 import re
 
-import pytest
 from django.utils import timezone
 
-from tests.factories import PASSWORD
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"Chromium is not installed at {CHROMIUM}; `make browser` installs it (needs root).",
-    ),
-]
-
-
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+from tests.functional.browser import sign_in
 
 
 def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_page):
@@ -42,7 +13,7 @@ def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_pag
     entry.next_planned_contact = timezone.localdate()
     entry.save()
     page = phone_page
-    _sign_in(page, live_server, personas.psw.user.username)
+    sign_in(page, live_server, personas.psw.user.username)
 
     today = page.get_by_role("region", name=re.compile("caseload today", re.I))
     assert today.get_by_role("link", name="Niamh-on-caseload-A", exact=True).is_visible()
@@ -59,7 +30,7 @@ def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_pag
 
 def test_the_skip_link_is_the_first_stop_for_the_keyboard(personas, live_server, phone_page):
     page = phone_page
-    _sign_in(page, live_server, personas.psw.user.username)
+    sign_in(page, live_server, personas.psw.user.username)
     page.get_by_role("heading", level=1).wait_for()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")

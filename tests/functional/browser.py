@@ -1,0 +1,22 @@
+"""What the browser tests share: signing in, and checks every page should pass on a phone."""
+
+from tests.factories import PASSWORD
+
+PHONE = {"width": 360, "height": 740}
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def fits_the_screen(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a 360 px screen"
+
+
+def h1(page):
+    return page.get_by_role("heading", level=1).inner_text()
