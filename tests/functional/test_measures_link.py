@@ -40,3 +40,33 @@ def test_a_link_is_filled_in_once_without_an_account(personas, live_server, brow
     response = page.goto(f"{live_server.url}/measures/s/{token}/")
     assert response.status == 410
     context.close()
+
+
+def test_a_service_users_own_chart_fits_a_phone(personas, live_server, phone_page):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alongside.measures.models import AdministrationMode
+    from tests.functional.browser import fits_the_screen, sign_in
+
+    call_command("instrument", "load", *map(str, shipped_definition_paths()), stdout=StringIO())
+    chime = InstrumentVersion.objects.get(code="chime-support", version="1.0")
+    today = timezone.localdate()
+    for weeks, level in ((12, 1), (6, 2), (0, 3)):
+        actions.record_administration(
+            by=personas.psw.user,
+            service_user=personas.su_a,
+            instrument_version=chime,
+            text_pack=None,
+            administered_on=today - dt.timedelta(weeks=weeks),
+            mode=AdministrationMode.PAPER,
+            answers=dict.fromkeys(
+                ("connectedness", "hope", "identity", "meaning", "empowerment"), level
+            ),
+        )
+    page = phone_page
+    sign_in(page, live_server, personas.service_user_login.user.username)
+    page.goto(f"{live_server.url}/measures/mine/")
+    assert page.get_by_role("img").count() >= 1
+    fits_the_screen(page)
