@@ -124,9 +124,7 @@ def test_the_instruments_page_shows_licence_notes_and_packs(client_for, tmp_path
     assert "Licence required" in page
 
 
-def test_import_response_reports_a_response_it_cannot_store_and_writes_nothing(
-    personas, tmp_path
-):
+def test_import_response_reports_a_response_it_cannot_store_and_writes_nothing(personas, tmp_path):
     """A response dated in the future parses, but cannot be stored: the command says so."""
     import datetime as dt
     import json

@@ -70,6 +70,10 @@ class Permission(enum.StrEnum):
     VIEW_MEASURES = "view-measures"
     RECORD_MEASURES = "record-measures"
     COMPLETE_OWN_MEASURES = "complete-own-measures"
+    # Evaluation: study configuration and counts; participant-level study data (evaluators).
+    VIEW_STUDIES = "view-studies"
+    VIEW_STUDY_DATA = "view-study-data"
+    IMPORT_STUDY_DATA = "import-study-data"
 
 
 class RoleCode(models.TextChoices):
@@ -165,6 +169,7 @@ class ProgrammeLead(Role):
     team_based = False
     permissions = frozenset({Permission.VIEW_PROGRAMME_SUMMARY, Permission.VIEW_ORGANISATION})
     permissions = permissions | {Permission.VIEW_INSTRUMENTS}
+    permissions = permissions | {Permission.VIEW_STUDIES}
 
 
 class Evaluator(Role):
@@ -172,6 +177,11 @@ class Evaluator(Role):
     team_based = False
     permissions = frozenset({Permission.VIEW_ORGANISATION})
     permissions = permissions | {Permission.VIEW_INSTRUMENTS}
+    permissions = permissions | {
+        Permission.VIEW_STUDIES,
+        Permission.VIEW_STUDY_DATA,
+        Permission.IMPORT_STUDY_DATA,
+    }
 
 
 class Administrator(Role):
@@ -187,6 +197,7 @@ class Administrator(Role):
             Permission.MANAGE_PEOPLE,
             Permission.VIEW_AUDIT,
             Permission.VIEW_INSTRUMENTS,
+            Permission.VIEW_STUDIES,
         }
     )
 

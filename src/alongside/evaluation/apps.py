@@ -5,3 +5,8 @@ class EvaluationConfig(AppConfig):
     name = "alongside.evaluation"
     label = "evaluation"
     verbose_name = "Evaluation studies"
+
+    def ready(self) -> None:
+        from alongside.evaluation import access
+
+        access.register()

@@ -1,0 +1,49 @@
+"""One study's data as the pure summaries and exports take it: read once, withdrawn left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alongside.evaluation import queries
+from alongside.evaluation.models import Approval, CohortInstrument, Study
+from alongside.evaluation.rows import AnswerRow, ParticipantRow
+from alongside.measures.definitions import Instrument
+
+
+@dataclass(frozen=True)
+class StudyData:
+    slug: str
+    sites: tuple[str, ...]
+    cohorts: tuple[str, ...]
+    approvals: dict[tuple[str, str], str]
+    participants: tuple[ParticipantRow, ...]
+    answers: tuple[AnswerRow, ...]
+    instruments: tuple[Instrument, ...]
+    cohort_instruments: dict[str, tuple[str, ...]]
+
+
+def study_data(study: Study) -> StudyData:
+    approvals = {
+        (site, cohort): status
+        for site, cohort, status in Approval.objects.filter(study=study).values_list(
+            "site__code", "cohort__code", "status"
+        )
+    }
+    links = CohortInstrument.objects.filter(cohort__study=study).select_related(
+        "cohort", "instrument_version"
+    )
+    by_cohort: dict[str, list[str]] = {}
+    versions = {}
+    for link in links.order_by("cohort__code", "instrument_version__code"):
+        by_cohort.setdefault(link.cohort.code, []).append(link.instrument_version.code)
+        versions[link.instrument_version.pk] = link.instrument_version
+    return StudyData(
+        slug=study.slug,
+        sites=tuple(study.sites.order_by("code").values_list("code", flat=True)),
+        cohorts=tuple(study.cohorts.order_by("code").values_list("code", flat=True)),
+        approvals=approvals,
+        participants=tuple(queries.counted_participants(study)),
+        answers=tuple(queries.counted_answers(study)),
+        instruments=tuple(v.instrument() for v in versions.values()),
+        cohort_instruments={cohort: tuple(codes) for cohort, codes in by_cohort.items()},
+    )
