@@ -29,6 +29,7 @@ _ENTRIES: tuple[tuple[str, str, Permission | None], ...] = (
     ("My measures", "measures:my-measures", Permission.COMPLETE_OWN_MEASURES),
     ("Outcomes", "measures:summary", Permission.VIEW_PROGRAMME_SUMMARY),
     ("Instruments", "measures:instruments", Permission.VIEW_INSTRUMENTS),
+    ("Studies", "evaluation:studies", Permission.VIEW_STUDIES),
     ("Programme", "practice:programme", Permission.VIEW_PROGRAMME_SUMMARY),
     ("{regions}", "organisation:regions", Permission.VIEW_ORGANISATION),
     ("{teams}", "organisation:teams", Permission.VIEW_ORGANISATION),

@@ -1,0 +1,357 @@
+"""Evaluation pages: the studies, one study's tables, item summaries, imports and downloads.
+
+Counts are aggregates; whoever may not see study data (`VIEW_STUDY_DATA`) gets them with
+small-cell suppression (`alongside.core.disclosure`), evaluators get them exact.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from alongside.core import audit
+from alongside.core.access import Permission, has_permission, require_permission, visible
+from alongside.core.disclosure import (
+    DEFAULT_THRESHOLD,
+    GRAND,
+    SUPPRESSED_MARKER,
+    ProtectedTable,
+    protect_table,
+)
+from alongside.core.models import AuditAction
+from alongside.evaluation import actions, exports, summaries
+from alongside.evaluation.access import get_study_for_user
+from alongside.evaluation.forms import ResponseImportForm
+from alongside.evaluation.imports import ImportRejected, RowProblem
+from alongside.evaluation.models import (
+    Approval,
+    ApprovalStatus,
+    Method,
+    Participant,
+    Study,
+)
+from alongside.evaluation.report import build_report
+from alongside.evaluation.study_data import StudyData, study_data
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    hidden: bool = False
+    not_approved: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    label: str
+    cells: tuple[Cell, ...]
+    total: Cell
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+    totals: tuple[Cell, ...]
+    grand_total: Cell
+
+
+def _grid(
+    table: summaries.ParticipantTable,
+    *,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    exact: bool,
+) -> Grid:
+    protected: ProtectedTable | None = None if exact else protect_table(table.cells)
+
+    def cell(count: int | None, position: tuple[str, int, int]) -> Cell:
+        if count is None:
+            return Cell(summaries.NOT_APPROVED_TEXT, not_approved=True)
+        if protected is not None and protected.is_suppressed(position):
+            return Cell(SUPPRESSED_MARKER, hidden=True)
+        return Cell(str(count))
+
+    rows = tuple(
+        GridRow(
+            label=label,
+            cells=tuple(cell(n, ("cell", r, c)) for c, n in enumerate(table.cells[r])),
+            total=cell(table.row_totals[r], ("row", r, 0)),
+        )
+        for r, label in enumerate(row_labels)
+    )
+    return Grid(
+        columns=tuple(column_labels),
+        rows=rows,
+        totals=tuple(cell(t, ("column", 0, c)) for c, t in enumerate(table.column_totals)),
+        grand_total=cell(table.grand_total, GRAND),
+    )
+
+
+def _may_see_exact(request: HttpRequest) -> bool:
+    return has_permission(request.user, Permission.VIEW_STUDY_DATA)
+
+
+def _report(data: StudyData, *, suppress: bool) -> dict[str, Any]:
+    return build_report(
+        study=data.slug,
+        sites=data.sites,
+        cohorts=data.cohorts,
+        approvals=data.approvals,
+        participants=data.participants,
+        answers=data.answers,
+        instruments=data.instruments,
+        cohort_instruments=data.cohort_instruments,
+        suppress=suppress,
+    )
+
+
+@require_GET
+def studies(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, Permission.VIEW_STUDIES)
+    rows = list(
+        visible(Study, request.user, Permission.VIEW_STUDIES)
+        .annotate(
+            site_count=Count("sites", distinct=True),
+            cohort_count=Count("cohorts", distinct=True),
+        )
+        .order_by("title", "slug")
+    )
+    approved = set(
+        Approval.objects.filter(study__in=rows, status=ApprovalStatus.APPROVED).values_list(
+            "study_id", "site_id", "cohort_id"
+        )
+    )
+    counted: dict[int, int] = {}
+    for study_id, site_id, cohort_id, n in (
+        Participant.objects.filter(study__in=rows, withdrawn_at__isnull=True)
+        .values_list("study_id", "site_id", "cohort_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if (study_id, site_id, cohort_id) in approved:
+            counted[study_id] = counted.get(study_id, 0) + n
+    exact = _may_see_exact(request)
+    threshold = DEFAULT_THRESHOLD
+    listed = [
+        {
+            "study": study,
+            "participants": (
+                str(n) if exact or n == 0 or n >= threshold else f"fewer than {threshold}"
+            ),
+        }
+        for study in rows
+        for n in (counted.get(study.pk, 0),)
+    ]
+    return render(request, "evaluation/studies.html", {"rows": listed})
+
+
+@require_GET
+def study(request: HttpRequest, slug: str) -> HttpResponse:
+    the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
+    exact = _may_see_exact(request)
+    data = study_data(the_study)
+    sites = list(the_study.sites.order_by("code"))
+    cohorts = list(the_study.cohorts.order_by("code"))
+    approvals = {(a.site_id, a.cohort_id): a for a in Approval.objects.filter(study=the_study)}
+    approval_rows = [
+        {
+            "site": site,
+            "cells": [approvals.get((site.pk, cohort.pk)) for cohort in cohorts],
+        }
+        for site in sites
+    ]
+    participants = summaries.participant_table(
+        data.participants, sites=data.sites, cohorts=data.cohorts, approvals=data.approvals
+    )
+    methods = [*the_study.methods, *(m for m in Method.values if m not in the_study.methods)]
+    by_method = summaries.method_table(
+        data.participants,
+        cohorts=data.cohorts,
+        methods=methods,
+        sites=data.sites,
+        approvals=data.approvals,
+    )
+    context = {
+        "study": the_study,
+        "cohorts": cohorts,
+        "approval_rows": approval_rows,
+        "participants": _grid(
+            participants,
+            row_labels=[f"{s.name} ({s.code})" for s in sites],
+            column_labels=[c.name for c in cohorts],
+            exact=exact,
+        ),
+        "by_method": _grid(
+            by_method,
+            row_labels=[c.name for c in cohorts],
+            column_labels=[Method(m).label for m in methods],
+            exact=exact,
+        ),
+        "excluded": sum(participants.excluded.values()),
+        "exact": exact,
+        "can_import": has_permission(request.user, Permission.IMPORT_STUDY_DATA, the_study),
+        "export_formats": EXPORT_FORMATS if exact else {},
+        "threshold": DEFAULT_THRESHOLD,
+    }
+    return render(request, "evaluation/study.html", context)
+
+
+@require_GET
+def items(request: HttpRequest, slug: str) -> HttpResponse:
+    the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
+    exact = _may_see_exact(request)
+    data = study_data(the_study)
+    report = _report(data, suppress=not exact)
+    titles = {i.code: i.title for i in data.instruments}
+    cohort_names = dict(the_study.cohorts.values_list("code", "name"))
+    sections: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in report["items"]:
+        sections.setdefault((entry["instrument"], entry["cohort"]), []).append(entry)
+    context = {
+        "study": the_study,
+        "exact": exact,
+        "threshold": report["suppression"]["threshold"],
+        "sections": [
+            {
+                "instrument": instrument,
+                "title": titles.get(instrument, instrument),
+                "cohort": cohort_names.get(cohort, cohort),
+                "items": entries,
+            }
+            for (instrument, cohort), entries in sections.items()
+        ],
+    }
+    return render(request, "evaluation/items.html", context)
+
+
+def _problems(error: ImportRejected | ValidationError) -> list[RowProblem]:
+    if isinstance(error, ImportRejected):
+        return list(error.problems)
+    return [RowProblem(None, None, None, message) for message in error.messages]
+
+
+@require_http_methods(["GET", "POST"])
+def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
+    the_study = get_study_for_user(request.user, slug, Permission.IMPORT_STUDY_DATA)
+    form = ResponseImportForm(request.POST or None, request.FILES or None, study=the_study)
+    result, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = actions.import_responses(
+                by=request.user,
+                study=the_study,
+                cohort_code=form.cleaned_data["cohort"],
+                instrument_code=form.cleaned_data["instrument"],
+                data=upload.read(),
+                filename=upload.name,
+            )
+        except (ImportRejected, ValidationError) as error:
+            problems = _problems(error)
+    context = {"study": the_study, "form": form, "result": result, "problems": problems}
+    template = "evaluation/import.html"
+    if request.headers.get("HX-Request"):
+        template += "#outcome"
+    return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    label: str
+    filename: str
+    content_type: str
+    build: Callable[[StudyData], bytes]
+
+
+def _sav_bytes(data: StudyData) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "study.sav"
+        exports.write_sav(path, data.participants, data.answers, data.instruments)
+        return path.read_bytes()
+
+
+CSV = "text/csv; charset=utf-8"
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "long-csv": ExportFormat(
+        "Long CSV (one row per answer)",
+        "long.csv",
+        CSV,
+        lambda d: exports.long_csv(d.answers, d.instruments).encode(),
+    ),
+    "wide-csv": ExportFormat(
+        "Wide CSV (one row per participant)",
+        "wide.csv",
+        CSV,
+        lambda d: exports.wide_csv(d.participants, d.answers, d.instruments).encode(),
+    ),
+    "xlsx": ExportFormat(
+        "Excel workbook",
+        "data.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda d: exports.xlsx_bytes(d.participants, d.answers, d.instruments),
+    ),
+    "sav": ExportFormat("SPSS (.sav)", "data.sav", "application/x-spss-sav", _sav_bytes),
+    "dictionary": ExportFormat(
+        "Data dictionary (CSV)",
+        "dictionary.csv",
+        CSV,
+        lambda d: exports.dictionary_csv(d.instruments).encode(),
+    ),
+}
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+    the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDY_DATA)
+    chosen = EXPORT_FORMATS.get(format)
+    if chosen is None:
+        raise Http404("No such export format.")
+    data = study_data(the_study)
+    body = chosen.build(data)
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=the_study,
+            detail={
+                "format": format,
+                "participants": len(data.participants),
+                "identifiers": False,
+            },
+        )
+    return _download(body, chosen.content_type, f"{the_study.slug}-{chosen.filename}")
+
+
+@require_GET
+def report_json(request: HttpRequest, slug: str) -> HttpResponse:
+    the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
+    suppress = not _may_see_exact(request)
+    report = _report(study_data(the_study), suppress=suppress)
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=the_study,
+            detail={"format": "report-json", "suppressed": suppress},
+        )
+    body = json.dumps(report, indent=2, ensure_ascii=False).encode()
+    return _download(body, "application/json", f"{the_study.slug}-report.json")
