@@ -236,3 +236,85 @@ def test_withdrawal_leaves_the_person_out_of_every_count(tmp_path, keep_data):
     assert Response.objects.filter(participant=a).exists() is keep_data
     with pytest.raises(ValidationError):
         actions.withdraw_participant(by=None, participant=a, keep_data=True)
+
+
+# --- large files: checked whole, then written in batches in one transaction -------------------
+
+
+def su_args():
+    return ("--cohort", "service-users", "--instrument", "su-experience")
+
+
+def test_a_bad_last_row_writes_nothing_even_after_whole_batches(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(actions, "BATCH", 2)
+    run("load", write(tmp_path, "s.yaml", MINIMAL))
+    rows = "".join(f"S-{n},CHO1,online-survey,{n % 5}\n" for n in range(7))
+    path = write(tmp_path, "r.csv", "participant,site,method,valued\n" + rows + "S-0,CHO1,,\n")
+    error, lines = fail("import", "psw-impact", path, *su_args(), capsys=capsys)
+    assert str(error) == "2 problem(s): nothing was imported."
+    assert lines == [
+        f"{path}: row 9, column 'participant', value 'S-0': appears twice (also on row 2)",
+        f"{path}: row 9, column 'method', value '': must be one of online-survey, "
+        "paper-survey, interview, focus-group",
+    ]
+    assert not Participant.objects.exists()
+    assert not Response.objects.exists()
+
+
+def test_batches_add_replace_and_keep_answers_and_number_pseudonyms_over_the_file(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(actions, "BATCH", 3)
+    run("load", write(tmp_path, "s.yaml", MINIMAL))
+    header = "participant,site,method,valued\n"
+    first = "".join(f"S-{n},CHO1,online-survey,{n % 5}\n" for n in range(5))
+    run("import", "psw-impact", write(tmp_path, "r.csv", header + first), *su_args())
+    # S-1 and S-3 change, the rest stay; S-5 to S-7 are new, some in a batch with known people.
+    second = "".join(
+        f"S-{n},CHO1,paper-survey,{(n + 1) % 5 if n in (1, 3) else n % 5}\n" for n in range(8)
+    )
+    capsys.readouterr()
+    run("import", "psw-impact", write(tmp_path, "r.csv", header + second), *su_args())
+    assert "8 row(s); 3 new participant(s); responses: 3 added, 2 replaced, 3 unchanged" in (
+        capsys.readouterr().out
+    )
+    answers = dict(Response.objects.values_list("participant__code", "answers"))
+    assert answers == {
+        f"S-{n}": {"valued": (n + 1) % 5 if n in (1, 3) else n % 5} for n in range(8)
+    }
+    assert Response.objects.count() == 8
+    pseudonyms = sorted(Participant.objects.values_list("pseudonym", flat=True))
+    assert pseudonyms == [f"P-{n:04d}" for n in range(1, 9)]
+    # The first import numbered its five people 1 to 5 in some order, the second 6 to 8.
+    assert {
+        p
+        for c, p in Participant.objects.values_list("code", "pseudonym")
+        if c in {"S-5", "S-6", "S-7"}
+    } == {"P-0006", "P-0007", "P-0008"}
+    assert all(p.created_at is not None for p in Participant.objects.all())
+    assert all(r.created_at is not None for r in Response.objects.all())
+    assert Participant.objects.get(code="S-0").method == "online-survey"  # a known one is kept
+
+
+def test_participants_register_in_batches_from_an_open_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(actions, "BATCH", 2)
+    run("load", write(tmp_path, "s.yaml", MINIMAL))
+    path = Path(
+        write(
+            tmp_path,
+            "p.csv",
+            "participant,cohort,site,method,team_type\n"
+            + "".join(f"S-{n},service-users,CHO1,interview,t{n}\n" for n in range(5)),
+        )
+    )
+    study = Study.objects.get()
+    with path.open("rb") as file:
+        result = actions.import_participants(by=None, study=study, data=file, filename=path.name)
+        again = actions.import_participants(by=None, study=study, data=file, filename=path.name)
+    assert (result.rows, result.participants_created) == (5, 5)
+    assert (again.rows, again.participants_created) == (5, 0)
+    assert dict(Participant.objects.values_list("code", "team_type")) == {
+        f"S-{n}": f"t{n}" for n in range(5)
+    }
+    assert not Participant.objects.filter(withdrawn_at__isnull=False).exists()
+    assert all(p.keep_data_on_withdrawal for p in Participant.objects.all())

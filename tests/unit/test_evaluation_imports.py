@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from alongside.evaluation.imports import (
+    CHUNK,
     ImportRejected,
     KnownParticipant,
     StudyContext,
     check_participants,
     check_responses,
     read_table,
+    response_lines,
 )
 from alongside.measures.definitions import load_shipped_catalogue
 
@@ -196,3 +198,65 @@ def _problems_or_none(call):
         return ()
     assert problems
     return problems
+
+
+# --- streaming: a file is read again on each pass, never held whole -------------------------
+
+
+def test_a_file_object_is_read_again_on_every_pass_and_left_open():
+    file = io.BytesIO(b"participant,site,method,valued\n\nSU-1,CHO1,online-survey,4\nSU-2,CHO1,,\n")
+    read = read_table(file, filename="f.csv")
+    assert read.columns == ("participant", "site", "method", "valued")
+    assert len(read.rows) == 2
+    first, second = list(read.rows), list(read.rows)
+    assert (
+        first
+        == second
+        == [
+            (3, ("SU-1", "CHO1", "online-survey", "4")),
+            (4, ("SU-2", "CHO1", "", "")),
+        ]
+    )
+    assert not file.closed
+
+
+def test_an_xlsx_file_object_is_streamed_too():
+    book = Workbook()
+    book.active.append(["participant", "site", "method", "valued"])
+    for n in range(3):
+        book.active.append([f"SU-{n}", "CHO1", "online-survey", n])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_table(buffer, filename="f.xlsx")
+    assert len(read.rows) == 3
+    assert list(read.rows) == list(read.rows)
+    assert [cells[3] for _, cells in read.rows] == ["0", "1", "2"]
+
+
+def test_problems_come_when_the_last_row_is_read():
+    lines = response_lines(
+        table("participant,site,method,valued\nSU-1,CHO1,online-survey,4\nSU-1,CHO1,interview,\n"),
+        CONTEXT,
+        cohort="service-users",
+        instrument=SU,
+    )
+    assert next(lines).code == "SU-1"
+    assert problems(lambda: list(lines)) == [
+        "row 3, column 'participant', value 'SU-1': appears twice (also on row 2)"
+    ]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("split", [0, 1, 2])
+def test_the_bad_byte_is_found_at_any_place_in_a_long_file(bom, split):
+    # A two-byte character straddles the boundary between two reads; the bad byte comes later.
+    head = (b"participant\n" + (b"a" * 63 + b"\n") * (CHUNK // 64))[: CHUNK - 1 + split]
+    data = bom + head + "é".encode() + b"\n" + (b"b" * 63 + b"\n") * (CHUNK // 64) + b"\xff\n"
+    with pytest.raises(UnicodeDecodeError) as whole:
+        data.decode("utf-8-sig")
+    assert problems(lambda: read_table(data, filename="f.csv")) == [
+        f"the file is not UTF-8 text (a byte at position {whole.value.start + 1} cannot be "
+        "read): save it as 'CSV UTF-8' and import it again"
+    ]
+    read = read_table(data.replace(b"\xff", b"c"), filename="f.csv")
+    assert len(read.rows) > CHUNK // 64

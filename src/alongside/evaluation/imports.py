@@ -1,18 +1,22 @@
 """Reading and checking participant and response files (docs/formats/import-csv.md). Pure.
 
-A file is read whole into a `Table`, then checked against what the study knows (a
-`StudyContext`). Every problem is collected, each with its row (as a spreadsheet numbers it:
-the header is row 1), column and value, so a file can be fixed in one pass. Nothing here
-touches the database: `actions` writes a checked file in one transaction, or nothing.
+A file is streamed, never held whole: `read_table` reads it once to check its shape (encoding,
+header, cell counts) and count its rows, and returns a `Table` whose rows are read from the
+file again on every pass. The checks (`participant_lines`, `response_lines`) go row by row
+against what the study knows (a `StudyContext`), keeping only the codes already seen, and
+collect every problem, each with its row (as a spreadsheet numbers it: the header is row 1),
+column and value, so a file can be fixed in one pass. Nothing here touches the database:
+`actions` checks a whole file, then writes it in batches in one transaction, or writes nothing.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from alongside.evaluation.studyfile import METHODS, approval_refusal
 from alongside.measures.definitions import Instrument, ItemKind
@@ -23,7 +27,10 @@ RESPONSE_COLUMNS = ("participant", "site", "method")
 SHOWN_VALUE_LIMIT = 40
 # Cells longer than this are refused by the CSV reader as a problem, not a crash.
 MAX_CELL = 10_000
+# How much of a file is read at a time when checking its encoding.
+CHUNK = 1 << 16
 Progress = Callable[[int, int], None]
+RawRows = Callable[[], Iterator[tuple[int, list[str]]]]
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,39 @@ class ImportRejected(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class Rows:
+    """A file's non-empty rows after the header, with their row numbers, padded to the header.
+
+    Each iteration reads the file again from the start, so a file can be checked in one pass and
+    written in another without its rows ever being held in memory. `len()` is the row count.
+    """
+
+    def __init__(self, raw: RawRows, width: int, count: int) -> None:
+        self._raw = raw
+        self._width = width
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        header_seen = False
+        blank = [""] * self._width
+        for number, cells in self._raw():
+            if not any(c.strip() for c in cells):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            yield number, tuple((cells + blank)[: self._width])
+
+
 @dataclass(frozen=True)
 class Table:
-    """A file's header (trimmed, lower-case) and its non-empty rows, with their row numbers."""
+    """A file's header (trimmed, lower-case) and its non-empty rows, read from the file."""
 
     columns: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    rows: Rows
 
 
 @dataclass(frozen=True)
@@ -102,60 +136,105 @@ class ResponseLine:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, *, filename: str) -> Table:
-    """A CSV (UTF-8, with or without a byte-order mark) or XLSX file as a Table."""
-    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
-        return _table(_xlsx_rows(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            [
-                RowProblem(
-                    None,
-                    None,
-                    None,
-                    f"the file is not UTF-8 text (a byte at position {error.start + 1} cannot be "
-                    "read): save it as 'CSV UTF-8' and import it again",
-                )
-            ]
-        ) from error
-    return _table(_csv_rows(text))
+def read_table(data: bytes | IO[bytes], *, filename: str) -> Table:
+    """A CSV (UTF-8, with or without a byte-order mark) or XLSX file as a Table.
+
+    `data` is the file's bytes or a seekable binary file; a file is read, never held whole.
+    The whole file is checked here: a Table's rows can be read without meeting a problem.
+    """
+    file: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    file.seek(0)
+    start = file.read(4)
+    file.seek(0)
+    if filename.lower().endswith(".xlsx") or start == b"PK\x03\x04":
+        return _table(lambda: _xlsx_rows(file))
+    _check_utf8(file)
+    return _table(lambda: _csv_rows(file))
 
 
-def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    row = 0
+def _check_utf8(file: IO[bytes]) -> None:
+    """Refuse a file that is not UTF-8, naming the first bad byte (after any byte-order mark)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    file.seek(0)
+    offset = 0
+    first = True
     while True:
-        row += 1
+        chunk = file.read(CHUNK)
+        if first and chunk.startswith(codecs.BOM_UTF8):
+            chunk = chunk[len(codecs.BOM_UTF8) :]
+        first = False
+        pending = len(decoder.getstate()[0])
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
             raise ImportRejected(
-                [RowProblem(row, None, None, f"cannot be read as CSV ({error})")]
+                [
+                    RowProblem(
+                        None,
+                        None,
+                        None,
+                        f"the file is not UTF-8 text (a byte at position "
+                        f"{offset - pending + error.start + 1} cannot be read): save it as "
+                        "'CSV UTF-8' and import it again",
+                    )
+                ]
             ) from error
-        yield row, cells
+        if not chunk:
+            return
+        offset += len(chunk)
 
 
-def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:
+def _csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    try:
+        reader = csv.reader(text, strict=True)
+        row = 0
+        while True:
+            row += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportRejected(
+                    [RowProblem(row, None, None, f"cannot be read as CSV ({error})")]
+                ) from error
+            yield row, cells
+    finally:
+        # Leave the caller's file open (closing the wrapper would close it too).
+        text.detach()
+
+
+def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    file.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, [_xlsx_cell(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        workbook.close()
+        workbook = load_workbook(file, read_only=True, data_only=True)
     # openpyxl raises many types for a damaged workbook (zip, XML, key and value errors).
     except Exception as error:
-        raise ImportRejected(
-            [RowProblem(None, None, None, "the file is not a readable XLSX workbook")]
-        ) from error
-    return rows
+        raise _unreadable_xlsx() from error
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:
+                raise _unreadable_xlsx() from error
+            number += 1
+            yield number, [_xlsx_cell(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _unreadable_xlsx() -> ImportRejected:
+    return ImportRejected(
+        [RowProblem(None, None, None, "the file is not a readable XLSX workbook")]
+    )
 
 
 def _xlsx_cell(value: Any) -> str:
@@ -166,19 +245,18 @@ def _xlsx_cell(value: Any) -> str:
     return str(value)
 
 
-def _table(rows: Iterable[tuple[int, list[str]]]) -> Table:
-    iterator = iter(rows)
+def _table(raw: RawRows) -> Table:
+    """Read the file once to find its header and check every row's shape; count the rows."""
     header: tuple[str, ...] | None = None
-    body: list[tuple[int, tuple[str, ...]]] = []
+    header_row = 0
+    count = 0
     problems: list[RowProblem] = []
-    for number, cells in iterator:
+    for number, cells in raw():
+        if not any(c.strip() for c in cells):
+            continue
         if header is None:
-            if not any(c.strip() for c in cells):
-                continue
             header = tuple(c.strip().lower() for c in cells)
             header_row = number
-            continue
-        if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append(
@@ -190,13 +268,12 @@ def _table(rows: Iterable[tuple[int, list[str]]]) -> Table:
                 )
             )
             continue
-        padded = (list(cells) + [""] * len(header))[: len(header)]
-        for column, cell in zip(header, padded, strict=True):
+        for column, cell in zip(header, cells, strict=False):
             if len(cell) > MAX_CELL:
                 problems.append(
                     RowProblem(number, column or None, cell, f"longer than {MAX_CELL} characters")
                 )
-        body.append((number, tuple(padded)))
+        count += 1
     if header is None:
         raise ImportRejected([RowProblem(None, None, None, "the file is empty: no header row")])
     seen: set[str] = set()
@@ -208,7 +285,7 @@ def _table(rows: Iterable[tuple[int, list[str]]]) -> Table:
         seen.add(column)
     if problems:
         raise ImportRejected(problems)
-    return Table(columns=header, rows=tuple(body))
+    return Table(columns=header, rows=Rows(raw, len(header), count))
 
 
 # --- checking -----------------------------------------------------------------------------------
@@ -239,6 +316,7 @@ class _RowChecker:
         self.context = context
         self.problems: list[RowProblem] = []
         self.first_row: dict[str, int] = {}
+        self.refusals: dict[tuple[str, str], str | None] = {}
 
     def add(self, row: int, column: str | None, value: str | None, message: str) -> None:
         self.problems.append(RowProblem(row, column, value, message))
@@ -275,7 +353,10 @@ class _RowChecker:
         return None
 
     def approved(self, row: int, site: str, cohort: str) -> bool:
-        refusal = approval_refusal(site, cohort, self.context.approvals.get((site, cohort)))
+        key = (site, cohort)
+        if key not in self.refusals:
+            self.refusals[key] = approval_refusal(site, cohort, self.context.approvals.get(key))
+        refusal = self.refusals[key]
         if refusal is not None:
             self.add(row, "site", site, refusal)
         return refusal is None
@@ -307,12 +388,23 @@ def check_participants(
     table: Table, context: StudyContext, *, progress: Progress | None = None
 ) -> list[ParticipantLine]:
     """The participants file's lines, or ImportRejected listing every problem."""
+    return list(participant_lines(table, context, progress=progress))
+
+
+def participant_lines(
+    table: Table, context: StudyContext, *, progress: Progress | None = None
+) -> Iterator[ParticipantLine]:
+    """The participants file's lines one by one, reading the file as it goes.
+
+    Raises ImportRejected listing every problem once the last row is read (or at once for the
+    header), so only a generator run to its end has checked the file: read it through before
+    writing anything.
+    """
     header = _header_problems(table, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONAL)
     if header:
         raise ImportRejected(header)
     index = {column: i for i, column in enumerate(table.columns)}
     checker = _RowChecker(context)
-    lines = []
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
@@ -328,10 +420,9 @@ def check_participants(
             continue
         if code is None or method is None or not checker.matches_known(row, code, site, cohort):
             continue
-        lines.append(ParticipantLine(row, code, site, cohort, method, team_type))
+        yield ParticipantLine(row, code, site, cohort, method, team_type)
     if checker.problems:
         raise ImportRejected(checker.problems)
-    return lines
 
 
 def _scale_lookup(instrument: Instrument, item_code: str) -> dict[str, int]:
@@ -359,6 +450,20 @@ def check_responses(
     progress: Progress | None = None,
 ) -> list[ResponseLine]:
     """The response file's lines for one cohort and instrument, or ImportRejected."""
+    return list(
+        response_lines(table, context, cohort=cohort, instrument=instrument, progress=progress)
+    )
+
+
+def response_lines(
+    table: Table,
+    context: StudyContext,
+    *,
+    cohort: str,
+    instrument: Instrument,
+    progress: Progress | None = None,
+) -> Iterator[ResponseLine]:
+    """The response file's lines one by one; like `participant_lines`, problems come at the end."""
     choice_items = [i.code for i in instrument.items if i.kind is ItemKind.CHOICE]
     text_items = {i.code for i in instrument.items if i.kind is not ItemKind.CHOICE}
     header = [
@@ -392,7 +497,6 @@ def check_responses(
     items = [c for c in table.columns if c in choice_items]
     lookups = {code: _scale_lookup(instrument, code) for code in items}
     checker = _RowChecker(context)
-    lines = []
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
@@ -417,7 +521,6 @@ def check_responses(
             continue
         if code is None or method is None or not checker.matches_known(row, code, site, cohort):
             continue
-        lines.append(ResponseLine(row, code, site, method, tuple(answers)))
+        yield ResponseLine(row, code, site, method, tuple(answers))
     if checker.problems:
         raise ImportRejected(checker.problems)
-    return lines
