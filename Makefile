@@ -77,14 +77,14 @@ test-postgres: install browser
 	$(PYTEST) -m functional
 
 lint: install
-	$(BIN)/ruff format --check src tests scripts
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/mypy
 	ALONGSIDE_ENV=test $(BIN)/alongside makemigrations --check --dry-run
 
 format: install
-	$(BIN)/ruff format src tests scripts
-	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts bench
+	$(BIN)/ruff check --fix src tests scripts bench
 
 screenshot: install browser
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png
