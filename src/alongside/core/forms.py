@@ -4,6 +4,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from alongside.core.models import AuditAction, AuditEvent
 
@@ -64,3 +66,28 @@ def run_action(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
             for message in messages:
                 form.add_error(field if field in form.fields else None, message)
         return None
+
+
+def render_form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    submit: str,
+    cancel_url: str,
+    lede: str = "",
+    **context: Any,
+) -> HttpResponse:
+    """One page with one form: the shape of every simple create and edit page."""
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel_url": cancel_url,
+            "lede": lede,
+            **context,
+        },
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.core.access import Permission, require_permission
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.measures.actions import set_schedule
 from alongside.measures.models import InstrumentVersion, Schedule
 
@@ -69,13 +69,10 @@ def schedule_edit(request: HttpRequest, code: str) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Schedule for {title} saved.")
             return redirect("measures:schedules")
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"When {title} is due",
-            "submit": "Save",
-            "cancel_url": reverse("measures:schedules"),
-        },
+        form,
+        title=f"When {title} is due",
+        submit="Save",
+        cancel_url=reverse("measures:schedules"),
     )

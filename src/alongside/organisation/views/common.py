@@ -1,14 +1,10 @@
 """What the organisation views share: the permission check, form handling and PSW counts."""
 
-from typing import Any
-
-from django import forms
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 from alongside.core.access import Permission, RoleCode, require_permission
-from alongside.core.forms import run_action  # noqa: F401  (shared by the views)
+from alongside.core.forms import render_form_page, run_action  # noqa: F401  (shared)
 from alongside.core.periods import current
 
 PSW_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
@@ -28,26 +24,4 @@ def count_current_psws(memberships: str) -> Count:
     )
 
 
-def render_form(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    submit: str,
-    cancel_url: str,
-    lede: str = "",
-    **context: Any,
-) -> HttpResponse:
-    """One page with one form: the shape of every create and edit page here."""
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "cancel_url": cancel_url,
-            "lede": lede,
-            **context,
-        },
-    )
+render_form = render_form_page

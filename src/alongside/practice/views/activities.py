@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.core.access import Permission, require_permission
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.practice.actions.activities import add_activity, change_activity
 from alongside.practice.forms.activities import ActivityForm
 from alongside.practice.models import Activity
@@ -38,15 +38,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, f"Activity “{created.label}” added.")
             return redirect("practice:activities")
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Add an activity",
-            "submit": "Add",
-            "cancel_url": reverse("practice:activities"),
-        },
+        form,
+        title="Add an activity",
+        submit="Add",
+        cancel_url=reverse("practice:activities"),
     )
 
 
@@ -71,15 +68,12 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Activity “{saved.label}” saved.")
             return redirect("practice:activities")
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Change “{activity.label}”",
-            "submit": "Save",
-            "cancel_url": reverse("practice:activities"),
-        },
+        form,
+        title=f"Change “{activity.label}”",
+        submit="Save",
+        cancel_url=reverse("practice:activities"),
     )
 
 

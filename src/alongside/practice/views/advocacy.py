@@ -23,7 +23,7 @@ from alongside.core.access import (
     require_permission,
     visible,
 )
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.practice.access import (
     caseload_ids,
     get_advocacy_item_for_user,
@@ -93,15 +93,12 @@ def advocacy_create(request: HttpRequest, pk: int) -> HttpResponse:
         if item is not None:
             messages.success(request, "Saved. The team can now see it in their advocacy list.")
             return redirect(_item_url(item))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Something {record.preferred_name} wants raised with the team",
-            "submit": "Save",
-            "cancel_url": reverse("practice:service-user", kwargs={"pk": record.pk}) + "#advocacy",
-        },
+        form,
+        title=f"Something {record.preferred_name} wants raised with the team",
+        submit="Save",
+        cancel_url=reverse("practice:service-user", kwargs={"pk": record.pk}) + "#advocacy",
     )
 
 
@@ -147,16 +144,13 @@ def advocacy_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Outcome saved.")
             return redirect(_item_url(item))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Record the team's response",
-            "lede": f"Request: {item.request}",
-            "submit": "Save",
-            "cancel_url": _item_url(item),
-        },
+        form,
+        title="Record the team's response",
+        lede=f"Request: {item.request}",
+        submit="Save",
+        cancel_url=_item_url(item),
     )
 
 
@@ -179,16 +173,13 @@ def advocacy_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Withdrawn. It will not be raised with the team.")
             return redirect(_item_url(item))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Withdraw this request",
-            "lede": f"Request: {item.request}",
-            "submit": "Withdraw it",
-            "cancel_url": _item_url(item),
-        },
+        form,
+        title="Withdraw this request",
+        lede=f"Request: {item.request}",
+        submit="Withdraw it",
+        cancel_url=_item_url(item),
     )
 
 

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from alongside.core.access import Permission, has_permission, visible
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.practice.access import get_episode_for_user
 from alongside.practice.actions.endings import (
     end_episode,
@@ -97,17 +97,14 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"The episode is now {saved.get_status_display().lower()}.")
             return _after(request, episode)
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Change the status of {episode.service_user.preferred_name}'s episode",
-            "lede": "To end the episode, use “End this episode” instead.",
-            "submit": "Save",
-            "cancel_url": reverse("practice:service-user", kwargs={"pk": episode.service_user_id})
-            + "#episodes",
-        },
+        form,
+        title=f"Change the status of {episode.service_user.preferred_name}'s episode",
+        lede="To end the episode, use “End this episode” instead.",
+        submit="Save",
+        cancel_url=reverse("practice:service-user", kwargs={"pk": episode.service_user_id})
+        + "#episodes",
     )
 
 

@@ -25,7 +25,7 @@ from alongside.core.access import (
     require_permission,
     visible,
 )
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.practice.access import (
     caseload_ids,
     get_goal_for_user,
@@ -167,17 +167,14 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         if goal is not None:
             messages.success(request, "Goal saved.")
             return redirect(_goal_url(goal))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"New goal for {record.preferred_name}",
-            "lede": "Write the goal in their own words. Goals are theirs: set by them, or "
-            "agreed with them.",
-            "submit": "Save goal",
-            "cancel_url": _hub(record.pk),
-        },
+        form,
+        title=f"New goal for {record.preferred_name}",
+        lede="Write the goal in their own words. Goals are theirs: set by them, or "
+        "agreed with them.",
+        submit="Save goal",
+        cancel_url=_hub(record.pk),
     )
 
 
@@ -246,16 +243,13 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Goal saved.")
             return redirect(_goal_url(record))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Edit goal",
-            "lede": "Steps you leave unchanged keep their tick.",
-            "submit": "Save goal",
-            "cancel_url": _goal_url(record),
-        },
+        form,
+        title="Edit goal",
+        lede="Steps you leave unchanged keep their tick.",
+        submit="Save goal",
+        cancel_url=_goal_url(record),
     )
 
 
@@ -278,16 +272,13 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Rating saved.")
             return redirect(_goal_url(record))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Add a rating",
-            "lede": f"Goal: {record.text}",
-            "submit": "Save rating",
-            "cancel_url": _goal_url(record),
-        },
+        form,
+        title="Add a rating",
+        lede=f"Goal: {record.text}",
+        submit="Save rating",
+        cancel_url=_goal_url(record),
     )
 
 
@@ -311,16 +302,13 @@ def goal_close(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"Goal closed: {saved.get_status_display().lower()}.")
             return redirect(_goal_url(record))
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Close goal",
-            "lede": f"Goal: {record.text}",
-            "submit": "Close goal",
-            "cancel_url": _goal_url(record),
-        },
+        form,
+        title="Close goal",
+        lede=f"Goal: {record.text}",
+        submit="Close goal",
+        cancel_url=_goal_url(record),
     )
 
 

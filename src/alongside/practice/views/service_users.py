@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.core.access import Permission, has_permission
-from alongside.core.forms import run_action
+from alongside.core.forms import render_form_page, run_action
 from alongside.practice.access import get_service_user_for_user
 from alongside.practice.actions.service_users import give_own_login, update_service_user
 from alongside.practice.forms import OwnLoginForm, ServiceUserForm
@@ -61,15 +61,12 @@ def service_user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Saved.")
             return redirect("practice:service-user", pk=record.pk)
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {record.reference}",
-            "submit": "Save",
-            "cancel_url": reverse("practice:service-user", kwargs={"pk": record.pk}),
-        },
+        form,
+        title=f"Edit {record.reference}",
+        submit="Save",
+        cancel_url=reverse("practice:service-user", kwargs={"pk": record.pk}),
     )
 
 
@@ -94,17 +91,14 @@ def own_login(request: HttpRequest, pk: int) -> HttpResponse:
                 "'Forgotten your password' on the sign-in page.",
             )
             return redirect("practice:service-user", pk=record.pk)
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"A login for {record.preferred_name}",
-            "lede": "With their own login they see their goals and measures and add their own "
-            "progress. They see nothing else.",
-            "submit": "Create the login",
-            "cancel_url": reverse("practice:service-user", kwargs={"pk": record.pk}),
-        },
+        form,
+        title=f"A login for {record.preferred_name}",
+        lede="With their own login they see their goals and measures and add their own "
+        "progress. They see nothing else.",
+        submit="Create the login",
+        cancel_url=reverse("practice:service-user", kwargs={"pk": record.pk}),
     )
 
 
