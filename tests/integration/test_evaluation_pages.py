@@ -16,8 +16,8 @@ from tests.integration.url_rules.evaluation import EXAMPLE, SLUG, load_example
 
 
 @pytest.fixture
-def example(db):
-    return load_example()
+def example(db, personas):
+    return load_example(personas)
 
 
 def _client(personas, name):
@@ -210,5 +210,23 @@ def test_pages_read_the_study_in_a_bounded_number_of_queries(
 ):
     client = _client(personas, "evaluator")
     url = reverse(name, args=[] if name == "evaluation:studies" else [SLUG])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200
+
+
+def test_an_evaluator_who_is_not_a_member_reaches_nothing_of_the_study(example, personas):
+    from alongside.evaluation.actions import remove_study_member
+
+    remove_study_member(by=None, study=example, user=personas.user("evaluator"))
+    client = _client(personas, "evaluator")
+    listing = client.get(reverse("evaluation:studies"))
+    assert listing.status_code == 200
+    assert SLUG not in listing.content.decode()
+    for name, args in [
+        ("evaluation:study", [SLUG]),
+        ("evaluation:items", [SLUG]),
+        ("evaluation:import", [SLUG]),
+        ("evaluation:export", [SLUG, "wide-csv"]),
+        ("evaluation:report-json", [SLUG]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404, name

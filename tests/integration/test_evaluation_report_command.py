@@ -73,6 +73,10 @@ def test_exact_counts_need_someone_allowed_to_see_them(example, tmp_path, person
             "--as",
             personas.lead.user.username,
         )
+    evaluator = personas.evaluator.user.username
+    with pytest.raises(CommandError, match="--no-suppression"):
+        _run("report", "psw-impact", "--out", str(out), "--no-suppression", "--as", evaluator)
+    _run("study", "members", "psw-impact", "--add", evaluator)
     _run(
         "report",
         "psw-impact",

@@ -74,6 +74,36 @@ class Permission(enum.StrEnum):
     VIEW_STUDIES = "view-studies"
     VIEW_STUDY_DATA = "view-study-data"
     IMPORT_STUDY_DATA = "import-study-data"
+    # Evaluation, per study: members edit the study, send survey links and key paper forms;
+    # administrators decide who is a member; leads and administrators see every study's counts.
+    VIEW_ALL_STUDIES = "view-all-studies"
+    CREATE_STUDY = "create-study"
+    MANAGE_STUDY = "manage-study"
+    ENTER_PAPER_FORMS = "enter-paper-forms"
+    MANAGE_STUDY_MEMBERS = "manage-study-members"
+    # Qualitative analysis, per study (members only): read sources and codings; code, edit the
+    # codebook, add sources and mark quotes.
+    VIEW_QUALITATIVE = "view-qualitative"
+    CODE_QUALITATIVE = "code-qualitative"
+    # Workforce: supervision (private notes reach the two people in the session only), CPD,
+    # grades and resources, team readiness, the role-understanding pulse, exchange, guidance.
+    VIEW_SUPERVISION = "view-supervision"
+    LOG_SUPERVISION = "log-supervision"
+    VIEW_SUPERVISION_NOTES = "view-supervision-notes"
+    VIEW_CPD = "view-cpd"
+    REQUEST_CPD = "request-cpd"
+    APPROVE_CPD = "approve-cpd"
+    VIEW_WORKFORCE = "view-workforce"
+    MANAGE_WORK_TERMS = "manage-work-terms"
+    VIEW_READINESS = "view-readiness"
+    MANAGE_READINESS = "manage-readiness"
+    ANSWER_PULSE = "answer-pulse"
+    RUN_PULSE = "run-pulse"
+    VIEW_EXCHANGE = "view-exchange"
+    POST_EXCHANGE = "post-exchange"
+    MODERATE_EXCHANGE = "moderate-exchange"
+    VIEW_GUIDANCE = "view-guidance"
+    MANAGE_GUIDANCE = "manage-guidance"
 
 
 class RoleCode(models.TextChoices):
@@ -118,6 +148,17 @@ class PeerSupportWorker(Role):
             Permission.RECORD_MEASURES,
         }
     )
+    permissions = permissions | {  # Workforce
+        Permission.VIEW_SUPERVISION,
+        Permission.LOG_SUPERVISION,
+        Permission.VIEW_SUPERVISION_NOTES,
+        Permission.VIEW_CPD,
+        Permission.REQUEST_CPD,
+        Permission.ANSWER_PULSE,
+        Permission.VIEW_EXCHANGE,
+        Permission.POST_EXCHANGE,
+        Permission.VIEW_GUIDANCE,
+    }
 
 
 class SeniorPeerSupportWorker(Role):
@@ -126,6 +167,7 @@ class SeniorPeerSupportWorker(Role):
         Permission.VIEW_TEAM_REFERRALS,
         Permission.VIEW_SUPERVISEE_CASELOADS,
     }
+    permissions = permissions | {Permission.APPROVE_CPD}  # Workforce
 
 
 class Supervisor(Role):
@@ -145,6 +187,18 @@ class Supervisor(Role):
             Permission.VIEW_MEASURES,
         }
     )
+    permissions = permissions | {  # Workforce
+        Permission.VIEW_SUPERVISION,
+        Permission.LOG_SUPERVISION,
+        Permission.VIEW_SUPERVISION_NOTES,
+        Permission.VIEW_CPD,
+        Permission.APPROVE_CPD,
+        Permission.VIEW_READINESS,
+        Permission.ANSWER_PULSE,
+        Permission.VIEW_EXCHANGE,
+        Permission.POST_EXCHANGE,
+        Permission.VIEW_GUIDANCE,
+    }
 
 
 class TeamClinician(Role):
@@ -162,6 +216,7 @@ class TeamClinician(Role):
             Permission.VIEW_INSTRUMENTS,
         }
     )
+    permissions = permissions | {Permission.ANSWER_PULSE, Permission.VIEW_GUIDANCE}  # Workforce
 
 
 class ProgrammeLead(Role):
@@ -169,7 +224,21 @@ class ProgrammeLead(Role):
     team_based = False
     permissions = frozenset({Permission.VIEW_PROGRAMME_SUMMARY, Permission.VIEW_ORGANISATION})
     permissions = permissions | {Permission.VIEW_INSTRUMENTS}
-    permissions = permissions | {Permission.VIEW_STUDIES}
+    permissions = permissions | {Permission.VIEW_STUDIES, Permission.VIEW_ALL_STUDIES}
+    permissions = permissions | {  # Workforce: aggregates, readiness, moderation, guidance
+        Permission.VIEW_WORKFORCE,
+        Permission.VIEW_CPD,
+        Permission.APPROVE_CPD,
+        Permission.MANAGE_WORK_TERMS,
+        Permission.VIEW_READINESS,
+        Permission.MANAGE_READINESS,
+        Permission.RUN_PULSE,
+        Permission.VIEW_EXCHANGE,
+        Permission.POST_EXCHANGE,
+        Permission.MODERATE_EXCHANGE,
+        Permission.VIEW_GUIDANCE,
+        Permission.MANAGE_GUIDANCE,
+    }
 
 
 class Evaluator(Role):
@@ -182,6 +251,13 @@ class Evaluator(Role):
         Permission.VIEW_STUDY_DATA,
         Permission.IMPORT_STUDY_DATA,
     }
+    permissions = permissions | {
+        Permission.CREATE_STUDY,
+        Permission.MANAGE_STUDY,
+        Permission.ENTER_PAPER_FORMS,
+    }
+    permissions = permissions | {Permission.VIEW_QUALITATIVE, Permission.CODE_QUALITATIVE}
+    permissions = permissions | {Permission.VIEW_GUIDANCE}  # Workforce
 
 
 class Administrator(Role):
@@ -200,6 +276,13 @@ class Administrator(Role):
             Permission.VIEW_STUDIES,
         }
     )
+    permissions = permissions | {
+        Permission.VIEW_ALL_STUDIES,
+        Permission.CREATE_STUDY,
+        Permission.MANAGE_STUDY_MEMBERS,
+    }
+    # Workforce
+    permissions = permissions | {Permission.MANAGE_WORK_TERMS, Permission.VIEW_GUIDANCE}
 
 
 class ServiceUserRole(Role):

@@ -1,61 +1,91 @@
 """Who may reach which evaluation records.
 
-* Studies (configuration and counts, no personal data): evaluators, programme leads and
-  administrators, with `VIEW_STUDIES`.
-* Participants, their consent and their responses: evaluators only (`VIEW_STUDY_DATA`,
-  `IMPORT_STUDY_DATA`). For now an evaluator reaches every study: there is no per-study
-  membership yet, so an organisation running several evaluations with different teams of
-  evaluators cannot yet keep them apart (a known limitation, docs/formats/study.md).
+* A study's configuration and its counts (aggregates, small cells hidden): programme leads and
+  administrators for every study (`VIEW_ALL_STUDIES`), evaluators for the studies they are
+  members of (`VIEW_STUDIES`).
+* Participants, consent, responses, invitations and paper forms (`VIEW_STUDY_DATA` and the
+  permissions that write them): members of the study only. Being an evaluator is not enough:
+  an organisation running several evaluations keeps each team of evaluators to its own study.
+* Administrators decide who is a member (`MANAGE_STUDY_MEMBERS`) and never reach a participant.
 * Programme leads never reach a participant: they see aggregates only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from alongside.core.access import (
     AnyUser,
     Permission,
     Principal,
     get_object_for_user,
+    principal_for,
     register_scope,
 )
-from alongside.evaluation.models import Consent, Participant, Response, Study
+from alongside.evaluation.models import (
+    Consent,
+    Invitation,
+    PaperEntry,
+    PaperForm,
+    Participant,
+    Response,
+    Study,
+    StudyMember,
+)
 
-_STUDY_DATA = frozenset({Permission.VIEW_STUDY_DATA, Permission.IMPORT_STUDY_DATA})
+M = TypeVar("M", bound=Model)
+
+# Permissions about a study's participant-level data: members only.
+STUDY_DATA = frozenset(
+    {
+        Permission.VIEW_STUDY_DATA,
+        Permission.IMPORT_STUDY_DATA,
+        Permission.MANAGE_STUDY,
+        Permission.ENTER_PAPER_FORMS,
+    }
+)
+
+
+def member_studies(principal: Principal) -> QuerySet[Study]:
+    if principal.user_id is None:
+        return Study.objects.none()
+    return Study.objects.filter(members__user_id=principal.user_id)
 
 
 def _study_rule(principal: Principal, permission: Permission) -> QuerySet[Study]:
-    if permission is Permission.VIEW_STUDIES or permission in _STUDY_DATA:
-        return Study.objects.all()
+    everything = Study.objects.all()
+    if permission is Permission.MANAGE_STUDY_MEMBERS:
+        return everything
+    if permission is Permission.VIEW_STUDIES:
+        if Permission.VIEW_ALL_STUDIES in principal.permissions:
+            return everything
+        return member_studies(principal)
+    if permission in STUDY_DATA:
+        return member_studies(principal)
     return Study.objects.none()
 
 
-def _participant_rule(principal: Principal, permission: Permission) -> QuerySet[Participant]:
-    if permission in _STUDY_DATA:
-        return Participant.objects.all()
-    return Participant.objects.none()
+def _in_member_studies(model: type[M], path: str) -> Any:
+    def rule(principal: Principal, permission: Permission) -> QuerySet[M]:
+        if permission not in STUDY_DATA:
+            return model._default_manager.none()
+        return model._default_manager.filter(
+            **{f"{path}__in": member_studies(principal).values("pk")}
+        )
 
-
-def _consent_rule(principal: Principal, permission: Permission) -> QuerySet[Consent]:
-    if permission in _STUDY_DATA:
-        return Consent.objects.all()
-    return Consent.objects.none()
-
-
-def _response_rule(principal: Principal, permission: Permission) -> QuerySet[Response]:
-    if permission in _STUDY_DATA:
-        return Response.objects.all()
-    return Response.objects.none()
+    return rule
 
 
 def register() -> None:
     register_scope(Study, _study_rule)
-    register_scope(Participant, _participant_rule)
-    register_scope(Consent, _consent_rule)
-    register_scope(Response, _response_rule)
+    register_scope(Participant, _in_member_studies(Participant, "study"))
+    register_scope(Consent, _in_member_studies(Consent, "participant__study"))
+    register_scope(Response, _in_member_studies(Response, "participant__study"))
+    register_scope(Invitation, _in_member_studies(Invitation, "participant__study"))
+    register_scope(PaperForm, _in_member_studies(PaperForm, "study"))
+    register_scope(PaperEntry, _in_member_studies(PaperEntry, "form__study"))
 
 
 def get_study_for_user(user: AnyUser, slug: Any, permission: Permission) -> Study:
@@ -64,3 +94,13 @@ def get_study_for_user(user: AnyUser, slug: Any, permission: Permission) -> Stud
     return get_object_for_user(
         Study, user, row if row is not None else -1, permission, audit_view=False
     )
+
+
+def may_see_identifiers(user: AnyUser, study: Study) -> bool:
+    """Whether exports for this user may carry participant codes instead of pseudonyms."""
+    principal = principal_for(user)
+    if Permission.VIEW_STUDY_DATA not in principal.permissions or principal.user_id is None:
+        return False
+    return StudyMember.objects.filter(
+        study=study, user_id=principal.user_id, may_see_identifiers=True
+    ).exists()

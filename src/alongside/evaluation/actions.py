@@ -31,6 +31,7 @@ from alongside.evaluation.models import (
     ResponseSource,
     Site,
     Study,
+    StudyMember,
 )
 from alongside.evaluation.studyfile import StudyDefinition, approval_refusal
 from alongside.measures.models import InstrumentVersion
@@ -467,3 +468,30 @@ def withdraw_participant(
             detail={"withdrawn": True, "keep_data": keep_data, "responses_erased": erased},
         )
     return participant
+
+
+def add_study_member(
+    *, by: AnyUser | None, study: Study, user: Any, may_see_identifiers: bool = False
+) -> StudyMember:
+    """Let an evaluator work on this study (or change whether they may see identifiers)."""
+    with transaction.atomic():
+        member = StudyMember.objects.filter(study=study, user=user).first()
+        created = member is None
+        if member is None:
+            member = StudyMember(study=study, user=user)
+        member.may_see_identifiers = may_see_identifiers
+        return save_audited(
+            member,
+            by=by,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            fields=["may_see_identifiers"],
+        )
+
+
+def remove_study_member(*, by: AnyUser | None, study: Study, user: Any) -> None:
+    with transaction.atomic():
+        member = StudyMember.objects.filter(study=study, user=user).first()
+        if member is None:
+            raise ValidationError(f"{user} is not a member of {study.slug}.", code="not-member")
+        audit.record(actor=by, action=AuditAction.DELETE, obj=member, detail={"study": study.slug})
+        member.delete()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from alongside.evaluation.actions import add_study_member
 from alongside.evaluation.models import Study
 from tests.integration.url_rules import Rule, roles
 
@@ -20,8 +21,18 @@ SLUG = "psw-impact"
 STUDY_VIEWERS = roles("lead", "evaluator", "admin")
 
 
-def load_example() -> Study:
-    """The example study with its participants and responses, loaded as the command does."""
+def load_example(personas=None) -> Study:
+    """The example study with its participants and responses, loaded as the command does.
+
+    With personas, the evaluator persona is a member of it (study data is for members only).
+    """
+    study = _load_example()
+    if personas is not None:
+        add_study_member(by=None, study=study, user=personas.user("evaluator"))
+    return study
+
+
+def _load_example() -> Study:
     existing = Study.objects.filter(slug=SLUG).first()
     if existing is not None:
         return existing
@@ -46,11 +57,11 @@ def load_example() -> Study:
 
 
 def _study(p):
-    return {"slug": load_example().slug}
+    return {"slug": load_example(p).slug}
 
 
 def _a_participant_code(p):
-    load_example()
+    load_example(p)
     return "SU-001"
 
 
@@ -68,7 +79,7 @@ RULES: dict[str, Rule] = {
     "evaluation:import": Rule(allowed=roles("evaluator"), kwargs=_study),
     "evaluation:export": Rule(
         allowed=roles("evaluator"),
-        kwargs=lambda p: {"slug": load_example().slug, "format": "wide-csv"},
+        kwargs=lambda p: {"slug": load_example(p).slug, "format": "wide-csv"},
         secret=_a_participant_code,
         sees_secret=frozenset(),
     ),

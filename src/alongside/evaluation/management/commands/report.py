@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user {options['username']!r}.")
         if options["no_suppression"] and not (
-            user is not None and has_permission(user, Permission.VIEW_STUDY_DATA)
+            user is not None and has_permission(user, Permission.VIEW_STUDY_DATA, study)
         ):
             raise CommandError(
                 "--no-suppression shows exact small counts: give --as USERNAME of someone "

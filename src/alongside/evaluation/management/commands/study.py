@@ -1,5 +1,5 @@
-"""`alongside study load STUDY.yaml`, `participants SLUG FILE`, `import SLUG FILE` and
-`export SLUG --format F --out FILE`.
+"""`alongside study load STUDY.yaml`, `participants SLUG FILE`, `import SLUG FILE`,
+`export SLUG --format F --out FILE` and `members SLUG [--add USER] [--remove USER]`.
 
 Each is all or nothing: every problem is printed (file, row, column, value) and nothing is
 written unless the whole input is sound.
@@ -71,6 +71,15 @@ class Command(BaseCommand):
         export.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
         export.add_argument("--out", required=True)
         export.add_argument("--as", dest="username", help="Whose export this is, for the audit.")
+        members = sub.add_parser("members", help="List, add or remove a study's evaluators.")
+        members.add_argument("slug")
+        members.add_argument("--add", action="append", default=[], metavar="USERNAME")
+        members.add_argument("--remove", action="append", default=[], metavar="USERNAME")
+        members.add_argument(
+            "--identifiers",
+            action="store_true",
+            help="Those added may export participant codes instead of pseudonyms.",
+        )
 
     def _export(self, options: dict[str, Any]) -> None:
         study = self._study(options["slug"])
@@ -97,6 +106,31 @@ class Command(BaseCommand):
             f"{study.slug}: {len(data.participants)} participant(s) exported to {out} "
             f"({options['format']}, pseudonyms only)."
         )
+
+    def _members(self, options: dict[str, Any]) -> None:
+        study = self._study(options["slug"])
+        users = get_user_model().objects
+        names = options["add"] + options["remove"]
+        found = {u.get_username(): u for u in users.filter(username__in=names)}
+        missing = [name for name in names if name not in found]
+        if missing:
+            self._fail([f"no user {name!r}" for name in missing], "changed")
+        try:
+            with transaction.atomic():
+                for name in options["add"]:
+                    actions.add_study_member(
+                        by=None,
+                        study=study,
+                        user=found[name],
+                        may_see_identifiers=options["identifiers"],
+                    )
+                for name in options["remove"]:
+                    actions.remove_study_member(by=None, study=study, user=found[name])
+        except ValidationError as error:
+            self._fail(error.messages, "changed")
+        for member in study.members.select_related("user").order_by("user__username"):
+            identifiers = " (may see identifiers)" if member.may_see_identifiers else ""
+            self.stdout.write(f"{member.user.get_username()}{identifiers}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["subcommand"])(options)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.core import audit
@@ -99,8 +100,8 @@ def _grid(
     )
 
 
-def _may_see_exact(request: HttpRequest) -> bool:
-    return has_permission(request.user, Permission.VIEW_STUDY_DATA)
+def _may_see_exact(request: HttpRequest, study: Study) -> bool:
+    return has_permission(request.user, Permission.VIEW_STUDY_DATA, study)
 
 
 def _report(data: StudyData, *, suppress: bool) -> dict[str, Any]:
@@ -142,13 +143,17 @@ def studies(request: HttpRequest) -> HttpResponse:
     ):
         if (study_id, site_id, cohort_id) in approved:
             counted[study_id] = counted.get(study_id, 0) + n
-    exact = _may_see_exact(request)
+    exact_for = set(
+        visible(Study, request.user, Permission.VIEW_STUDY_DATA).values_list("pk", flat=True)
+    )
     threshold = DEFAULT_THRESHOLD
     listed = [
         {
             "study": study,
             "participants": (
-                str(n) if exact or n == 0 or n >= threshold else f"fewer than {threshold}"
+                str(n)
+                if study.pk in exact_for or n == 0 or n >= threshold
+                else f"fewer than {threshold}"
             ),
         }
         for study in rows
@@ -160,7 +165,7 @@ def studies(request: HttpRequest) -> HttpResponse:
 @require_GET
 def study(request: HttpRequest, slug: str) -> HttpResponse:
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
-    exact = _may_see_exact(request)
+    exact = _may_see_exact(request, the_study)
     data = study_data(the_study)
     sites = list(the_study.sites.order_by("code"))
     cohorts = list(the_study.cohorts.order_by("code"))
@@ -211,7 +216,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def items(request: HttpRequest, slug: str) -> HttpResponse:
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
-    exact = _may_see_exact(request)
+    exact = _may_see_exact(request, the_study)
     data = study_data(the_study)
     report = _report(data, suppress=not exact)
     titles = {i.code: i.title for i in data.instruments}
@@ -344,7 +349,7 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
 @require_GET
 def report_json(request: HttpRequest, slug: str) -> HttpResponse:
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
-    suppress = not _may_see_exact(request)
+    suppress = not _may_see_exact(request, the_study)
     report = _report(study_data(the_study), suppress=suppress)
     with transaction.atomic():
         audit.record(
@@ -355,3 +360,13 @@ def report_json(request: HttpRequest, slug: str) -> HttpResponse:
         )
     body = json.dumps(report, indent=2, ensure_ascii=False).encode()
     return _download(body, "application/json", f"{the_study.slug}-report.json")
+
+
+urlpatterns = [
+    path("", studies, name="studies"),
+    path("<slug:slug>/", study, name="study"),
+    path("<slug:slug>/items/", items, name="items"),
+    path("<slug:slug>/import/", import_responses, name="import"),
+    path("<slug:slug>/export/<slug:format>/", export, name="export"),
+    path("<slug:slug>/report.json", report_json, name="report-json"),
+]
