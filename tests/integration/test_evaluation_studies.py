@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from alongside.core.models import AuditEvent
 from alongside.evaluation import actions
+from alongside.evaluation.actions import studies as study_actions
 from alongside.evaluation.models import ConsentPurpose, Participant, Response, Study
 from alongside.evaluation.queries import counted_answers, counted_participants
 
@@ -246,7 +247,7 @@ def su_args():
 
 
 def test_a_bad_last_row_writes_nothing_even_after_whole_batches(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(actions, "BATCH", 2)
+    monkeypatch.setattr(study_actions, "BATCH", 2)
     run("load", write(tmp_path, "s.yaml", MINIMAL))
     rows = "".join(f"S-{n},CHO1,online-survey,{n % 5}\n" for n in range(7))
     path = write(tmp_path, "r.csv", "participant,site,method,valued\n" + rows + "S-0,CHO1,,\n")
@@ -264,7 +265,7 @@ def test_a_bad_last_row_writes_nothing_even_after_whole_batches(tmp_path, monkey
 def test_batches_add_replace_and_keep_answers_and_number_pseudonyms_over_the_file(
     tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(actions, "BATCH", 3)
+    monkeypatch.setattr(study_actions, "BATCH", 3)
     run("load", write(tmp_path, "s.yaml", MINIMAL))
     header = "participant,site,method,valued\n"
     first = "".join(f"S-{n},CHO1,online-survey,{n % 5}\n" for n in range(5))
@@ -297,7 +298,7 @@ def test_batches_add_replace_and_keep_answers_and_number_pseudonyms_over_the_fil
 
 
 def test_participants_register_in_batches_from_an_open_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(actions, "BATCH", 2)
+    monkeypatch.setattr(study_actions, "BATCH", 2)
     run("load", write(tmp_path, "s.yaml", MINIMAL))
     path = Path(
         write(
