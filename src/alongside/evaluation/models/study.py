@@ -50,6 +50,11 @@ class Study(models.Model):
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     methods = models.JSONField(default=list, blank=True)
+    information_sheet_version = models.CharField(
+        max_length=32,
+        default="1",
+        help_text="The participant information sheet that consent given online refers to.",
+    )
     source_digest = models.CharField(max_length=64, help_text="SHA-256 of the loaded YAML.")
     loaded_at = models.DateTimeField(auto_now=True)
 
