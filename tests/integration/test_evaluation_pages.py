@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from alongside.core.models import AuditAction, AuditEvent
+from alongside.evaluation.actions import add_study_member
 from alongside.evaluation.models import Participant, Response
 from alongside.evaluation.study_data import study_data
 from alongside.evaluation.summaries import NOT_APPROVED_TEXT, participant_table
@@ -210,7 +211,7 @@ def test_pages_read_the_study_in_a_bounded_number_of_queries(
 ):
     client = _client(personas, "evaluator")
     url = reverse(name, args=[] if name == "evaluation:studies" else [SLUG])
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         assert client.get(url).status_code == 200
 
 
@@ -230,3 +231,27 @@ def test_an_evaluator_who_is_not_a_member_reaches_nothing_of_the_study(example, 
         ("evaluation:report-json", [SLUG]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 404, name
+
+
+def test_participant_codes_only_for_a_member_allowed_them(example, personas):
+    client = _client(personas, "evaluator")
+    url = reverse("evaluation:export", args=[SLUG, "wide-csv"]) + "?identifiers=1"
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("evaluation:study", args=[SLUG])).content.decode()
+    assert "with participant codes" not in page
+
+    add_study_member(
+        by=None, study=example, user=personas.user("evaluator"), may_see_identifiers=True
+    )
+    page = client.get(reverse("evaluation:study", args=[SLUG])).content.decode()
+    assert "with participant codes" in page
+    response = client.get(url)
+    assert response.status_code == 200
+    header, first = response.content.decode().splitlines()[:2]
+    assert header.startswith("participant,participant_code,")
+    assert "SU-" in first
+    assert "identified" in response["Content-Disposition"]
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).get()
+    assert event.detail["identifiers"] is True
+    dictionary = reverse("evaluation:export", args=[SLUG, "dictionary"]) + "?identifiers=1"
+    assert client.get(dictionary).status_code == 403

@@ -100,3 +100,22 @@ def test_every_export_format_is_written_de_identified_and_audited(example, tmp_p
     assert len(frame) > 0
     assert meta.variable_value_labels  # value labels survive
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 5
+
+
+def test_the_export_command_adds_codes_only_for_a_member_allowed_them(example, tmp_path, personas):
+    out = tmp_path / "wide.csv"
+    evaluator = personas.evaluator.user.username
+    command = ["study", "export", "psw-impact", "--format", "wide-csv", "--out", str(out)]
+    with pytest.raises(CommandError, match="--identifiers"):
+        _run(*command, "--identifiers")
+    _run("study", "members", "psw-impact", "--add", evaluator)
+    with pytest.raises(CommandError, match="--identifiers"):
+        _run(*command, "--identifiers", "--as", evaluator)
+    assert not out.exists()
+    _run("study", "members", "psw-impact", "--add", evaluator, "--identifiers")
+    with pytest.raises(CommandError, match="never carries"):
+        _run(*command[:4], "long-csv", "--out", str(out), "--identifiers", "--as", evaluator)
+    _run(*command, "--identifiers", "--as", evaluator)
+    assert out.read_text().startswith("participant,participant_code,")
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("pk")
+    assert event.detail["identifiers"] is True

@@ -76,3 +76,8 @@ def participant_counts(study: Study) -> dict[tuple[str, str], int]:
         (row["site__code"], row["cohort__code"]): row["n"]
         for row in _counted(study).values("site__code", "cohort__code").annotate(n=Count("id"))
     }
+
+
+def participant_codes(study: Study) -> dict[str, str]:
+    """Pseudonym to the code given in the study's files, for exports with identifiers only."""
+    return dict(_counted(study).values_list("pseudonym", "code"))

@@ -7,13 +7,11 @@ small-cell suppression (`alongside.core.disclosure`), evaluators get them exact.
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,8 +29,9 @@ from alongside.core.disclosure import (
     protect_table,
 )
 from alongside.core.models import AuditAction
-from alongside.evaluation import actions, exports, summaries
-from alongside.evaluation.access import get_study_for_user
+from alongside.evaluation import actions, queries, summaries
+from alongside.evaluation.access import get_study_for_user, may_see_identifiers
+from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.forms import ResponseImportForm
 from alongside.evaluation.imports import ImportRejected, RowProblem
 from alongside.evaluation.models import (
@@ -208,6 +207,11 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         "exact": exact,
         "can_import": has_permission(request.user, Permission.IMPORT_STUDY_DATA, the_study),
         "export_formats": EXPORT_FORMATS if exact else {},
+        "identified_formats": (
+            {code: f for code, f in EXPORT_FORMATS.items() if f.carries_identifiers}
+            if exact and may_see_identifiers(request.user, the_study)
+            else {}
+        ),
         "threshold": DEFAULT_THRESHOLD,
     }
     return render(request, "evaluation/study.html", context)
@@ -272,51 +276,6 @@ def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    label: str
-    filename: str
-    content_type: str
-    build: Callable[[StudyData], bytes]
-
-
-def _sav_bytes(data: StudyData) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "study.sav"
-        exports.write_sav(path, data.participants, data.answers, data.instruments)
-        return path.read_bytes()
-
-
-CSV = "text/csv; charset=utf-8"
-EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "long-csv": ExportFormat(
-        "Long CSV (one row per answer)",
-        "long.csv",
-        CSV,
-        lambda d: exports.long_csv(d.answers, d.instruments).encode(),
-    ),
-    "wide-csv": ExportFormat(
-        "Wide CSV (one row per participant)",
-        "wide.csv",
-        CSV,
-        lambda d: exports.wide_csv(d.participants, d.answers, d.instruments).encode(),
-    ),
-    "xlsx": ExportFormat(
-        "Excel workbook",
-        "data.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        lambda d: exports.xlsx_bytes(d.participants, d.answers, d.instruments),
-    ),
-    "sav": ExportFormat("SPSS (.sav)", "data.sav", "application/x-spss-sav", _sav_bytes),
-    "dictionary": ExportFormat(
-        "Data dictionary (CSV)",
-        "dictionary.csv",
-        CSV,
-        lambda d: exports.dictionary_csv(d.instruments).encode(),
-    ),
-}
-
-
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -326,12 +285,19 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+    """A download, de-identified unless `?identifiers=1` from a member allowed identifiers."""
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDY_DATA)
     chosen = EXPORT_FORMATS.get(format)
     if chosen is None:
         raise Http404("No such export format.")
+    with_identifiers = request.GET.get("identifiers") == "1"
+    if with_identifiers and not (
+        chosen.carries_identifiers and may_see_identifiers(request.user, the_study)
+    ):
+        raise PermissionDenied
     data = study_data(the_study)
-    body = chosen.build(data)
+    identifiers = queries.participant_codes(the_study) if with_identifiers else None
+    body = chosen.build(data, identifiers)
     with transaction.atomic():
         audit.record(
             actor=request.user,
@@ -340,10 +306,11 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
             detail={
                 "format": format,
                 "participants": len(data.participants),
-                "identifiers": False,
+                "identifiers": with_identifiers,
             },
         )
-    return _download(body, chosen.content_type, f"{the_study.slug}-{chosen.filename}")
+    suffix = "-identified" if with_identifiers else ""
+    return _download(body, chosen.content_type, f"{the_study.slug}{suffix}-{chosen.filename}")
 
 
 @require_GET

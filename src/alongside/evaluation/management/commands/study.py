@@ -6,7 +6,6 @@ written unless the whole input is sound.
 """
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,33 +16,18 @@ from django.db import transaction
 
 from alongside.core import audit
 from alongside.core.models import AuditAction
-from alongside.evaluation import actions, exports
+from alongside.evaluation import actions, queries
+from alongside.evaluation.access import may_see_identifiers
+from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.imports import ImportRejected
 from alongside.evaluation.models import Study
-from alongside.evaluation.study_data import StudyData, study_data
+from alongside.evaluation.study_data import study_data
 from alongside.evaluation.studyfile import StudyFileError, load_study_file
 from alongside.measures import actions as measures_actions
 from alongside.measures.definitions import DefinitionError, load_definition_file, version_key
 from alongside.measures.models import InstrumentVersion
 
 PROGRESS_EVERY = 10_000
-
-
-def _write_text(text: str, out: Path) -> None:
-    out.write_text(text, encoding="utf-8")
-
-
-EXPORT_FORMATS: dict[str, Callable[[StudyData, Path], None]] = {
-    "long-csv": lambda d, out: _write_text(exports.long_csv(d.answers, d.instruments), out),
-    "wide-csv": lambda d, out: _write_text(
-        exports.wide_csv(d.participants, d.answers, d.instruments), out
-    ),
-    "xlsx": lambda d, out: out.write_bytes(
-        exports.xlsx_bytes(d.participants, d.answers, d.instruments)
-    ),
-    "sav": lambda d, out: exports.write_sav(out, d.participants, d.answers, d.instruments),
-    "dictionary": lambda d, out: _write_text(exports.dictionary_csv(d.instruments), out),
-}
 
 
 class Command(BaseCommand):
@@ -71,6 +55,11 @@ class Command(BaseCommand):
         export.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
         export.add_argument("--out", required=True)
         export.add_argument("--as", dest="username", help="Whose export this is, for the audit.")
+        export.add_argument(
+            "--identifiers",
+            action="store_true",
+            help="Add participant codes (wide-csv, xlsx, sav): --as a member allowed them.",
+        )
         members = sub.add_parser("members", help="List, add or remove a study's evaluators.")
         members.add_argument("slug")
         members.add_argument("--add", action="append", default=[], metavar="USERNAME")
@@ -88,9 +77,21 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"No user {options['username']!r}.")
+        chosen = EXPORT_FORMATS[options["format"]]
+        identified = options["identifiers"]
+        if identified and not chosen.carries_identifiers:
+            raise CommandError(f"{options['format']} never carries participant codes.")
+        if identified and (user is None or not may_see_identifiers(user, study)):
+            raise CommandError(
+                "--identifiers adds participant codes: give --as USERNAME of a member of the "
+                "study allowed to see them (`alongside study members SLUG --add USER "
+                "--identifiers`)."
+            )
         data = study_data(study)
         out = Path(options["out"])
-        EXPORT_FORMATS[options["format"]](data, out)
+        out.write_bytes(
+            chosen.build(data, queries.participant_codes(study) if identified else None)
+        )
         with transaction.atomic():
             audit.record(
                 actor=user,
@@ -99,12 +100,13 @@ class Command(BaseCommand):
                 detail={
                     "format": options["format"],
                     "participants": len(data.participants),
-                    "identifiers": False,
+                    "identifiers": identified,
                 },
             )
+        kind = "with participant codes" if identified else "pseudonyms only"
         self.stdout.write(
             f"{study.slug}: {len(data.participants)} participant(s) exported to {out} "
-            f"({options['format']}, pseudonyms only)."
+            f"({options['format']}, {kind})."
         )
 
     def _members(self, options: dict[str, Any]) -> None:
