@@ -249,9 +249,21 @@ def test_participant_codes_only_for_a_member_allowed_them(example, personas):
     assert response.status_code == 200
     header, first = response.content.decode().splitlines()[:2]
     assert header.startswith("participant,participant_code,")
-    assert "SU-" in first
+    code = first.split(",")[1]
+    assert code[:3] in {"SU-", "PR-", "PW-"}
+    assert Participant.objects.filter(
+        study=example, pseudonym=first.split(",")[0], code=code
+    ).exists()
     assert "identified" in response["Content-Disposition"]
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).get()
     assert event.detail["identifiers"] is True
     dictionary = reverse("evaluation:export", args=[SLUG, "dictionary"]) + "?identifiers=1"
     assert client.get(dictionary).status_code == 403
+
+
+def test_item_summaries_break_down_by_site_and_team_type(example, personas):
+    page = _client(personas, "evaluator").get(reverse("evaluation:items", args=[SLUG]))
+    html = page.content.decode()
+    assert "<summary>By site</summary>" in html
+    assert "<summary>By team type</summary>" in html
+    assert "early-intervention" in html  # a team type given in participants.csv

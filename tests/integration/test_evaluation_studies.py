@@ -109,7 +109,8 @@ def test_the_example_loads_and_reimporting_changes_nothing(capsys):
     )
     assert list(Response.objects.values_list("id", "answers").order_by("id")) == before
     assert "0 added, 0 replaced, 32 unchanged" in capsys.readouterr().out
-    assert Participant.objects.count() == 8 + 32
+    # participants.csv registers the 8 interviewed and all 82 surveyed (with their team types).
+    assert Participant.objects.count() == 8 + 82
     imports = AuditEvent.objects.filter(object_type="evaluation.response")
     assert imports.count() == 2
     assert imports.first().detail["responses_unchanged"] == 32

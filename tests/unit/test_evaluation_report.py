@@ -1,6 +1,7 @@
 """The report data dict: the JSON contract of issue 5, and disclosure control by default."""
 
 import json
+from dataclasses import replace
 
 from alongside.evaluation.report import build_report
 from tests.unit.test_evaluation_summaries import (
@@ -190,3 +191,41 @@ def test_response_rates_in_the_report():
     cho1_su = data["participants"][2]
     assert (cho1_su["invited"], cho1_su["response_rate"]) == (40, 50.0)  # 20 / 40
     assert data["participants"][0]["response_rate"] is None
+
+
+def test_item_summaries_by_team_type():
+    data = report(suppress=False)
+    s1 = [e for e in data["items_by_team_type"] if e["item"] == "S1"]
+    # Worked by hand in tests/unit/test_evaluation_summaries.py (even index cmht, odd rehab):
+    # cmht answered 1 x "1", 2 x "2", 4 x "3", 12 x "4"; rehab 1 x "2", 4 x "3", 13 x "4".
+    assert [(e["team_type"], e["n"], e["missing"]) for e in s1] == [
+        ("cmht", 19, 1),
+        ("rehab", 18, 1),
+    ]
+    assert [o["count"] for o in s1[0]["options"]] == [0, 1, 2, 4, 12]
+    assert [o["count"] for o in s1[1]["options"]] == [0, 0, 1, 4, 13]
+    assert s1[1]["options"][4]["percent"] == 72.2  # 13 of 18
+
+
+def test_item_summaries_by_team_type_hide_small_counts_by_default():
+    s1 = [e for e in report()["items_by_team_type"] if e["item"] == "S1"]
+    counts = [[o["count"] for o in e["options"]] for e in s1]
+    assert all(c is None or c == 0 or c >= 5 for row in counts for c in row)
+    assert counts[0][4] == 12
+    assert counts[1][4] == 13
+
+
+def test_people_with_no_team_type_are_left_out_of_the_team_type_breakdown():
+    rows = [replace(p, team_type=None) for p in participants()]
+    data = build_report(
+        study="s",
+        sites=SITES,
+        cohorts=COHORTS,
+        approvals=APPROVALS,
+        participants=rows,
+        answers=answers(),
+        instruments=[INSTRUMENT],
+        cohort_instruments={"service-users": ["su-experience"]},
+    )
+    assert data["items_by_team_type"] == []
+    assert data["items"]

@@ -86,6 +86,8 @@ def _item_entry(
     }
     if summary.site is not None:
         entry["site"] = summary.site
+    if summary.team_type is not None:
+        entry["team_type"] = summary.team_type
     return entry
 
 
@@ -200,6 +202,9 @@ def build_report(
 
     items_out: list[dict[str, Any]] = []
     by_site_out: list[dict[str, Any]] = []
+    by_team_type_out: list[dict[str, Any]] = []
+    # People not on a team (no team type) are left out of the team-type breakdown.
+    team_types = sorted({p.team_type for p in participant_rows if p.team_type})
     for instrument in instruments:
         taking = [c for c in cohorts if instrument.code in cohort_instruments.get(c, ())]
         if not taking:
@@ -221,6 +226,27 @@ def build_report(
             )
             items_out.append(cohort_entry)
             by_site_out.extend(site_entries)
+        per_team_type = item_summaries(
+            answer_rows,
+            instrument,
+            cohorts=taking,
+            combined=combined,
+            by="team_type",
+            groups=team_types,
+            participants=participant_rows,
+        )
+        for summary in overall:
+            _, team_entries = _item_entries(
+                summary,
+                [
+                    s
+                    for s in per_team_type
+                    if s.item == summary.item and s.cohort == summary.cohort
+                ],
+                suppress=suppress,
+                threshold=threshold,
+            )
+            by_team_type_out.extend(team_entries)
 
     return {
         "study": study,
@@ -234,4 +260,5 @@ def build_report(
         "participant_totals": totals,
         "items": items_out,
         "items_by_site": by_site_out,
+        "items_by_team_type": by_team_type_out,
     }

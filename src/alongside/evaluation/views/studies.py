@@ -225,9 +225,19 @@ def items(request: HttpRequest, slug: str) -> HttpResponse:
     report = _report(data, suppress=not exact)
     titles = {i.code: i.title for i in data.instruments}
     cohort_names = dict(the_study.cohorts.values_list("code", "name"))
+    breakdowns: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = {}
+    for key, field in (("items_by_site", "site"), ("items_by_team_type", "team_type")):
+        for entry in report[key]:
+            place = (entry["instrument"], entry["item"], entry["cohort"])
+            rows = breakdowns.setdefault(place, {"site": [], "team_type": []})[field]
+            rows.append({**entry, "group": entry[field]})
     sections: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for entry in report["items"]:
-        sections.setdefault((entry["instrument"], entry["cohort"]), []).append(entry)
+        place = (entry["instrument"], entry["item"], entry["cohort"])
+        by = breakdowns.get(place, {"site": [], "team_type": []})
+        sections.setdefault((entry["instrument"], entry["cohort"]), []).append(
+            {**entry, "by_site": by["site"], "by_team_type": by["team_type"]}
+        )
     context = {
         "study": the_study,
         "exact": exact,
