@@ -4,6 +4,7 @@ import json
 from dataclasses import replace
 
 from alongside.evaluation.report import build_report
+from alongside.measures.definitions import CombinedOption
 from tests.unit.test_evaluation_summaries import (
     APPROVALS,
     COHORTS,
@@ -229,3 +230,24 @@ def test_people_with_no_team_type_are_left_out_of_the_team_type_breakdown():
     )
     assert data["items_by_team_type"] == []
     assert data["items"]
+
+
+def test_combined_categories_come_from_the_instrument_when_not_given():
+    scale = replace(INSTRUMENT.scales[0], combined=(CombinedOption("Top two", (3, 4)),))
+    instrument = replace(INSTRUMENT, scales=(scale,))
+    data = build_report(
+        study="psw-impact",
+        sites=SITES,
+        cohorts=COHORTS,
+        approvals=APPROVALS,
+        participants=participants(),
+        answers=answers(),
+        instruments=[instrument],
+        cohort_instruments={"service-users": ["su-experience"]},
+        suppress=False,
+    )
+    s1 = data["items"][0]
+    # S1 answered 0, 1, 3, 8, 25 (of 37): 8 + 25 = 33 gave 3 or 4; 3300 / 37 = 89.19 -> 89.2
+    assert [(c["label"], c["count"], c["percent"]) for c in s1["combined"]] == [
+        ("Top two", 33, 89.2)
+    ]

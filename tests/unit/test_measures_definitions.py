@@ -607,3 +607,49 @@ def test_a_changed_definition_needs_a_new_version():
 
 def test_version_keys_compare_numerically():
     assert version_key("1.10") > version_key("1.9") > version_key("1")
+
+
+# --- combined categories ------------------------------------------------------------------------
+
+
+def test_a_scale_may_combine_values_for_reporting():
+    data = base()
+    data["scales"][0]["combined"] = [{"label": "Top two", "values": [3, 4]}]
+    scale = parse_definition(data, source="ok.yaml").scales[0]
+    assert [(c.label, c.values) for c in scale.combined] == [("Top two", (3, 4))]
+
+
+def test_combined_categories_do_not_change_the_digest_of_scales_without_them():
+    plain = parse_definition(base(), source="a.yaml")
+    data = base()
+    data["scales"][0]["combined"] = []
+    assert parse_definition(data, source="b.yaml").digest == plain.digest
+    data["scales"][0]["combined"] = [{"label": "Top two", "values": [3, 4]}]
+    assert parse_definition(data, source="c.yaml").digest != plain.digest
+
+
+@pytest.mark.parametrize(
+    ("combined", "expected"),
+    [
+        ([{"label": "Top", "values": [4]}], "must list two or more scale values"),
+        ([{"label": "Top", "values": [4, 7]}], "[7] are not values of this scale"),
+        ([{"label": "Top", "values": [4, 4]}], "lists a value twice"),
+        ([{"values": [3, 4]}], "field 'label': required"),
+        ([{"label": "Top", "values": [3, 4], "colour": "red"}], "colour"),
+        (["top"], "must be a mapping with label and values"),
+    ],
+)
+def test_a_bad_combined_category_says_what_is_wrong(combined, expected):
+    data = base()
+    data["scales"][0]["combined"] = combined
+    found = problems(data)
+    assert any(expected in line and "combined[0]" in line for line in found), found
+
+
+def test_the_shipped_surveys_combine_their_top_answers():
+    shipped = {i.code: i for i in load_shipped_catalogue()}
+    su = shipped["su-experience"].scales[0]
+    assert [(c.label, c.values) for c in su.combined] == [("Quite a lot or very much", (3, 4))]
+    for code in ("provider-survey", "psw-survey"):
+        yes_no = next(s for s in shipped[code].scales if s.code == "yes_somewhat_no")
+        assert [c.values for c in yes_no.combined] == [(2, 1)]

@@ -28,6 +28,7 @@ from alongside.evaluation.summaries import (
     CombinedCategory,
     ItemSummary,
     ValueSummary,
+    defined_combinations,
     item_summaries,
     participant_table,
 )
@@ -209,9 +210,10 @@ def build_report(
         taking = [c for c in cohorts if instrument.code in cohort_instruments.get(c, ())]
         if not taking:
             continue
-        overall = item_summaries(answer_rows, instrument, cohorts=taking, combined=combined)
+        groups = combined if combined is not None else defined_combinations(instrument)
+        overall = item_summaries(answer_rows, instrument, cohorts=taking, combined=groups)
         per_site = item_summaries(
-            answer_rows, instrument, cohorts=taking, combined=combined, by="site", groups=sites
+            answer_rows, instrument, cohorts=taking, combined=groups, by="site", groups=sites
         )
         for summary in overall:
             site_summaries = [
@@ -230,7 +232,7 @@ def build_report(
             answer_rows,
             instrument,
             cohorts=taking,
-            combined=combined,
+            combined=groups,
             by="team_type",
             groups=team_types,
             participants=participant_rows,
@@ -238,11 +240,7 @@ def build_report(
         for summary in overall:
             _, team_entries = _item_entries(
                 summary,
-                [
-                    s
-                    for s in per_team_type
-                    if s.item == summary.item and s.cohort == summary.cohort
-                ],
+                [s for s in per_team_type if s.item == summary.item and s.cohort == summary.cohort],
                 suppress=suppress,
                 threshold=threshold,
             )

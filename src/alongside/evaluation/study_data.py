@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from alongside.evaluation import queries
 from alongside.evaluation.models import Approval, CohortInstrument, Study
+from alongside.evaluation.report import build_report
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
 from alongside.measures.definitions import Instrument
 
@@ -46,4 +48,19 @@ def study_data(study: Study) -> StudyData:
         answers=tuple(queries.counted_answers(study)),
         instruments=tuple(v.instrument() for v in versions.values()),
         cohort_instruments={cohort: tuple(codes) for cohort, codes in by_cohort.items()},
+    )
+
+
+def report_for(data: StudyData, *, suppress: bool) -> dict[str, Any]:
+    """The report data (docs/formats/report-json.md) of one study's data."""
+    return build_report(
+        study=data.slug,
+        sites=data.sites,
+        cohorts=data.cohorts,
+        approvals=data.approvals,
+        participants=data.participants,
+        answers=data.answers,
+        instruments=data.instruments,
+        cohort_instruments=data.cohort_instruments,
+        suppress=suppress,
     )

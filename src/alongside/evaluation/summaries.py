@@ -236,6 +236,15 @@ class CombinedCategory:
     values: tuple[int, ...]
 
 
+def defined_combinations(instrument: Instrument) -> dict[str, list[CombinedCategory]]:
+    """The combined categories the instrument's scales define, by scale code."""
+    return {
+        scale.code: [CombinedCategory(c.label, c.values) for c in scale.combined]
+        for scale in instrument.scales
+        if scale.combined
+    }
+
+
 @dataclass(frozen=True)
 class ValueSummary:
     """How many of the answered gave one scale value (or one combined category)."""

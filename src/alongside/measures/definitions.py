@@ -79,9 +79,18 @@ class ScaleOption:
 
 
 @dataclass(frozen=True)
+class CombinedOption:
+    """Scale values reported together as well as one by one, such as "yes or somewhat"."""
+
+    label: str
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Scale:
     code: str
     options: tuple[ScaleOption, ...]
+    combined: tuple[CombinedOption, ...] = ()
 
     @property
     def values(self) -> frozenset[int]:
@@ -260,6 +269,11 @@ def canonical_json(instrument: Instrument) -> str:
     """The definition as it was understood (defaults filled in), without where it came from."""
     data = asdict(instrument)
     del data["source"], data["digest"]
+    # A scale without combined categories reads as it did before they existed, so that
+    # definitions stored then keep their digests.
+    for scale in data["scales"]:
+        if not scale["combined"]:
+            del scale["combined"]
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -517,7 +531,8 @@ TOP_FIELDS = (
     "scores",
 )
 LICENCE_FIELDS = ("ships_text", "note", "holder", "attribution", "url")
-SCALE_FIELDS = ("code", "options")
+SCALE_FIELDS = ("code", "options", "combined")
+COMBINED_FIELDS = ("label", "values")
 OPTION_FIELDS = ("value", "label", "scored")
 ITEM_FIELDS = ("code", "kind", "text", "scale", "reverse", "subscale", "tags")
 MISSING_FIELDS = ("min_answered", "min_answered_fraction")
@@ -699,8 +714,9 @@ class _Parser:
             elif code is not None:
                 seen.add(code)
             options = self._options(entry, where)
-            if code is not None and options is not None:
-                scale = Scale(code=code, options=options)
+            combined = self._combined(entry, where, options or ())
+            if code is not None and options is not None and combined is not None:
+                scale = Scale(code=code, options=options, combined=combined)
                 self.scales[code] = scale
                 scales.append(scale)
         return scales
@@ -735,6 +751,39 @@ class _Parser:
         if raw and sum(o.scored for o in options) < 2:
             p.add(where, "options", "needs at least two scored options")
         return tuple(options) if len(p.lines) == before else None
+
+    def _combined(
+        self, entry: Mapping[object, object], where: str, options: tuple[ScaleOption, ...]
+    ) -> tuple[CombinedOption, ...] | None:
+        p = self.problems
+        before = len(p.lines)
+        on_scale = {o.value for o in options}
+        combined: list[CombinedOption] = []
+        for index, group in enumerate(mapping_list(entry, "combined", where, p, required=False)):
+            at = f"{where}: combined[{index}]"
+            if not isinstance(group, Mapping):
+                p.add(at, None, f"must be a mapping with label and values, got {describe(group)}")
+                continue
+            check_fields(group, COMBINED_FIELDS, at, p)
+            label = text_field(group, "label", at, p, required=True)
+            values = group.get("values")
+            if (
+                not isinstance(values, list)
+                or len(values) < 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            ):
+                p.add(at, "values", f"must list two or more scale values, got {describe(values)}")
+                continue
+            stray = sorted(set(values) - on_scale) if on_scale else []
+            if stray:
+                p.add(at, "values", f"{stray} are not values of this scale")
+                continue
+            if len(set(values)) != len(values):
+                p.add(at, "values", "lists a value twice")
+                continue
+            if label is not None:
+                combined.append(CombinedOption(label=label, values=tuple(values)))
+        return tuple(combined) if len(p.lines) == before else None
 
     # items -------------------------------------------------------------------------------------
 

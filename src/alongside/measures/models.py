@@ -20,6 +20,7 @@ from alongside.measures.definitions import (
     Band,
     Better,
     ChangeNorms,
+    CombinedOption,
     Instrument,
     Item,
     ItemKind,
@@ -88,7 +89,14 @@ def instrument_from_json(data: dict[str, Any], *, source: str) -> Instrument:
         title=data["title"],
         version=data["version"],
         scales=tuple(
-            Scale(code=s["code"], options=tuple(ScaleOption(**o) for o in s["options"]))
+            Scale(
+                code=s["code"],
+                options=tuple(ScaleOption(**o) for o in s["options"]),
+                combined=tuple(
+                    CombinedOption(label=c["label"], values=tuple(c["values"]))
+                    for c in s.get("combined", ())
+                ),
+            )
             for s in data["scales"]
         ),
         items=tuple(

@@ -41,8 +41,7 @@ from alongside.evaluation.models import (
     Participant,
     Study,
 )
-from alongside.evaluation.report import build_report
-from alongside.evaluation.study_data import StudyData, study_data
+from alongside.evaluation.study_data import report_for, study_data
 
 
 @dataclass(frozen=True)
@@ -101,20 +100,6 @@ def _grid(
 
 def _may_see_exact(request: HttpRequest, study: Study) -> bool:
     return has_permission(request.user, Permission.VIEW_STUDY_DATA, study)
-
-
-def _report(data: StudyData, *, suppress: bool) -> dict[str, Any]:
-    return build_report(
-        study=data.slug,
-        sites=data.sites,
-        cohorts=data.cohorts,
-        approvals=data.approvals,
-        participants=data.participants,
-        answers=data.answers,
-        instruments=data.instruments,
-        cohort_instruments=data.cohort_instruments,
-        suppress=suppress,
-    )
 
 
 @require_GET
@@ -222,7 +207,7 @@ def items(request: HttpRequest, slug: str) -> HttpResponse:
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
     exact = _may_see_exact(request, the_study)
     data = study_data(the_study)
-    report = _report(data, suppress=not exact)
+    report = report_for(data, suppress=not exact)
     titles = {i.code: i.title for i in data.instruments}
     cohort_names = dict(the_study.cohorts.values_list("code", "name"))
     breakdowns: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = {}
@@ -327,7 +312,7 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
 def report_json(request: HttpRequest, slug: str) -> HttpResponse:
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDIES)
     suppress = not _may_see_exact(request, the_study)
-    report = _report(study_data(the_study), suppress=suppress)
+    report = report_for(study_data(the_study), suppress=suppress)
     with transaction.atomic():
         audit.record(
             actor=request.user,

@@ -1,4 +1,6 @@
-"""`alongside report SLUG --format json --out FILE`: the study's report data.
+"""`alongside report SLUG --format json|text --out FILE`: the study's report data.
+
+`text` prints the participant table and every item summary from the same data, for reading.
 
 Small cells are suppressed by default; `--no-suppression` shows exact counts and is allowed
 only to a user who may see identified study data (`--as USERNAME`). Every report is audited as
@@ -18,8 +20,8 @@ from alongside.core import audit
 from alongside.core.access import Permission, has_permission
 from alongside.core.models import AuditAction
 from alongside.evaluation.models import Study
-from alongside.evaluation.report import build_report
-from alongside.evaluation.study_data import study_data
+from alongside.evaluation.report_text import report_text
+from alongside.evaluation.study_data import report_for, study_data
 
 
 class Command(BaseCommand):
@@ -27,7 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "text"], default="json")
         parser.add_argument("--out", required=True, help="File to write ('-' for the screen).")
         parser.add_argument(
             "--no-suppression",
@@ -53,24 +55,20 @@ class Command(BaseCommand):
                 "allowed to see the study's data."
             )
         data = study_data(study)
-        report = build_report(
-            study=data.slug,
-            sites=data.sites,
-            cohorts=data.cohorts,
-            approvals=data.approvals,
-            participants=data.participants,
-            answers=data.answers,
-            instruments=data.instruments,
-            cohort_instruments=data.cohort_instruments,
-            suppress=not options["no_suppression"],
-        )
-        text = json.dumps(report, indent=2, ensure_ascii=False)
+        report = report_for(data, suppress=not options["no_suppression"])
+        if options["format"] == "text":
+            text = report_text(report)
+        else:
+            text = json.dumps(report, indent=2, ensure_ascii=False)
         with transaction.atomic():
             audit.record(
                 actor=user,
                 action=AuditAction.EXPORT,
                 obj=study,
-                detail={"format": "report-json", "suppressed": not options["no_suppression"]},
+                detail={
+                    "format": f"report-{options['format']}",
+                    "suppressed": not options["no_suppression"],
+                },
             )
         if options["out"] == "-":
             self.stdout.write(text)

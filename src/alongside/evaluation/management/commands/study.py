@@ -19,9 +19,11 @@ from alongside.core.models import AuditAction
 from alongside.evaluation import actions, queries
 from alongside.evaluation.access import may_see_identifiers
 from alongside.evaluation.downloads import EXPORT_FORMATS
+from alongside.evaluation.example import ExampleError, load_example_manifest
 from alongside.evaluation.imports import ImportRejected
 from alongside.evaluation.models import Study
-from alongside.evaluation.study_data import study_data
+from alongside.evaluation.report_text import report_text
+from alongside.evaluation.study_data import report_for, study_data
 from alongside.evaluation.studyfile import StudyFileError, load_study_file
 from alongside.measures import actions as measures_actions
 from alongside.measures.definitions import DefinitionError, load_definition_file, version_key
@@ -60,6 +62,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Add participant codes (wide-csv, xlsx, sav): --as a member allowed them.",
         )
+        example = sub.add_parser(
+            "example",
+            help="Load a complete example study (its example.yaml) and print its report.",
+        )
+        example.add_argument("folder", nargs="?", default="examples/psw-impact")
         members = sub.add_parser("members", help="List, add or remove a study's evaluators.")
         members.add_argument("slug")
         members.add_argument("--add", action="append", default=[], metavar="USERNAME")
@@ -109,6 +116,30 @@ class Command(BaseCommand):
             f"({options['format']}, {kind})."
         )
 
+    def _example(self, options: dict[str, Any]) -> None:
+        folder = Path(options["folder"])
+        try:
+            manifest = load_example_manifest(folder / "example.yaml")
+        except ExampleError as error:
+            self._fail(error.problems)
+        with transaction.atomic():
+            loaded = self._load({"file": str(manifest.study), "instruments": manifest.instruments})
+            slug = loaded.slug
+            for name in manifest.participants:
+                self._participants({"slug": slug, "file": str(name)})
+            for response in manifest.responses:
+                self._import(
+                    {
+                        "slug": slug,
+                        "file": str(response.file),
+                        "cohort": response.cohort,
+                        "instrument": response.instrument,
+                    }
+                )
+        study = self._study(slug)
+        self.stdout.write("")
+        self.stdout.write(report_text(report_for(study_data(study), suppress=True)))
+
     def _members(self, options: dict[str, Any]) -> None:
         study = self._study(options["slug"])
         users = get_user_model().objects
@@ -142,7 +173,7 @@ class Command(BaseCommand):
             self.stderr.write(line)
         raise CommandError(f"{len(problems)} problem(s): nothing was {what}.")
 
-    def _load(self, options: dict[str, Any]) -> None:
+    def _load(self, options: dict[str, Any]) -> Study:
         instruments, problems = [], []
         for name in options["instruments"]:
             try:
@@ -175,6 +206,7 @@ class Command(BaseCommand):
             f"study {study.slug}: {state} ({study.sites.count()} sites, "
             f"{study.cohorts.count()} cohorts, {study.approvals.count()} approvals)"
         )
+        return study
 
     def _study(self, slug: str) -> Study:
         study = Study.objects.filter(slug=slug).first()
