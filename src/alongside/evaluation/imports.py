@@ -211,11 +211,17 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
 
     file.seek(0)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        # Formulas are read as their text, never as a result: a formula with no saved result
+        # would otherwise read as an empty cell, a missing answer nobody gave.
+        workbook = load_workbook(file, read_only=True, data_only=False)
     # openpyxl raises many types for a damaged workbook (zip, XML, key and value errors).
     except Exception as error:
         raise _unreadable_xlsx() from error
     try:
+        if not workbook.worksheets:
+            raise ImportRejected(
+                [RowProblem(None, None, None, "the workbook has no worksheet to read")]
+            )
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         number = 0
         while True:
