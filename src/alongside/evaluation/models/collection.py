@@ -146,7 +146,11 @@ class PaperForm(models.Model):
 
 
 class PaperEntry(models.Model):
-    """One person's keying of a paper form: answers maps item code to a scale value or null."""
+    """One person's keying of a paper form.
+
+    `answers` holds what this person keyed: `{"participant_code", "site", "cohort", "items":
+    {item code: scale value or null}}`, since two keyings may disagree on any of them.
+    """
 
     form = models.ForeignKey(PaperForm, on_delete=models.CASCADE, related_name="entries")
     entered_by = models.ForeignKey(
