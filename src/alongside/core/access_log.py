@@ -1,6 +1,7 @@
 """gunicorn's access log, without secrets in paths.
 
-A survey link carries its token in the path (`/measures/s/<token>/`): anyone who reads the log
+A survey link carries its token in the path (`/measures/s/<token>/`, and the evaluation's
+`/evaluation/survey/<token>/` and `/evaluation/invitation/<token>/`): anyone who reads the log
 while the link is open could use it. The access log writes such paths with the token masked.
 """
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-SECRET_PATHS = re.compile(r"(/measures/s/)[^/]+")
+SECRET_PATHS = re.compile(r"(/measures/s/|/evaluation/survey/|/evaluation/invitation/)[^/]+")
 MASK = r"\1[token]"
 
 

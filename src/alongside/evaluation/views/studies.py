@@ -29,7 +29,7 @@ from alongside.core.disclosure import (
     protect_table,
 )
 from alongside.core.models import AuditAction
-from alongside.evaluation import actions, queries, summaries
+from alongside.evaluation import actions, queries, response_rates, summaries
 from alongside.evaluation.access import get_study_for_user, may_see_identifiers
 from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.forms import ResponseImportForm
@@ -198,6 +198,14 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
             else {}
         ),
         "threshold": DEFAULT_THRESHOLD,
+        # Exact counts mean a member; members with MANAGE_STUDY run the online surveys.
+        "can_run_surveys": exact and has_permission(request.user, Permission.MANAGE_STUDY),
+        "response_rates": [
+            response_rates.shown(row, exact=exact)
+            for row in response_rates.rate_rows(
+                response_rates.invitation_counts(the_study), sites=data.sites, cohorts=data.cohorts
+            )
+        ],
     }
     return render(request, "evaluation/study.html", context)
 
