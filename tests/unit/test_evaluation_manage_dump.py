@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from alongside.evaluation.studyfile import (
     CODE,
     METHODS,
+    RESERVED_SLUGS,
     SLUG,
     STATUSES,
     ApprovalEntry,
@@ -66,7 +67,11 @@ def definitions(draw):
         )
     )
     return StudyDefinition(
-        slug=draw(st.from_regex(SLUG, fullmatch=True).filter(lambda s: len(s) <= 64)),
+        slug=draw(
+            st.from_regex(SLUG, fullmatch=True).filter(
+                lambda s: len(s) <= 64 and s not in RESERVED_SLUGS
+            )
+        ),
         title=draw(text),
         period_start=start,
         period_end=end,
@@ -77,6 +82,9 @@ def definitions(draw):
         instruments=instruments,
         digest="",
         source="study.yaml",
+        information_sheet_version=draw(
+            st.one_of(st.none(), st.from_regex(r"[0-9A-Za-z.\-]{1,32}", fullmatch=True))
+        ),
     )
 
 

@@ -188,10 +188,18 @@ def test_a_combined_category_with_a_hidden_value_is_hidden():
 
 
 def test_response_rates_in_the_report():
-    data = report(invitations={("CHO1", "service-users"): 40}, suppress=False)
+    data = report(invitations={("CHO1", "service-users"): (40, 20)}, suppress=False)
     cho1_su = data["participants"][2]
-    assert (cho1_su["invited"], cho1_su["response_rate"]) == (40, 50.0)  # 20 / 40
+    assert (cho1_su["invited"], cho1_su["completed"], cho1_su["response_rate"]) == (40, 20, 50.0)
     assert data["participants"][0]["response_rate"] is None
+
+
+def test_small_invitation_counts_and_their_rate_are_hidden():
+    data = report(invitations={("CHO1", "service-users"): (40, 3)})
+    cho1_su = data["participants"][2]
+    assert (cho1_su["invited"], cho1_su["completed"], cho1_su["response_rate"]) == (40, None, None)
+    exact = report(invitations={("CHO1", "service-users"): (40, 3)}, suppress=False)
+    assert exact["participants"][2]["response_rate"] == 7.5  # 3 / 40
 
 
 def test_item_summaries_by_team_type():

@@ -61,7 +61,7 @@ def _with(old, new):
         ),
         (
             MINIMAL + "colour: blue\n",
-            "s.yaml: field 'colour': unknown field (expected one of: slug, title, period, methods, sites, cohorts, approvals, instruments)",  # noqa: E501
+            "s.yaml: field 'colour': unknown field (expected one of: slug, title, period, methods, sites, cohorts, approvals, instruments, information_sheet_version)",  # noqa: E501
         ),
         (
             _with('{code: CHO1, name: "Region one"}', "{code: CHO1}"),
@@ -159,3 +159,34 @@ def test_a_file_that_is_not_a_mapping_is_refused():
 )
 def test_the_approval_rule_names_site_cohort_and_status(status, expected):
     assert approval_refusal("CHO5", "service-users", status) == expected
+
+
+def test_the_information_sheet_version_is_optional_and_kept():
+    base = {
+        "slug": "s",
+        "title": "T",
+        "sites": [{"code": "A", "name": "A"}],
+        "cohorts": [{"code": "c", "name": "C"}],
+    }
+    assert (
+        parse_study(base, source="s.yaml", text="", available={}).information_sheet_version is None
+    )
+    with_sheet = {**base, "information_sheet_version": 2}
+    parsed = parse_study(with_sheet, source="s.yaml", text="", available={})
+    assert parsed.information_sheet_version == "2"
+    with pytest.raises(StudyFileError, match="information_sheet_version"):
+        parse_study(
+            {**base, "information_sheet_version": "x" * 33}, source="s.yaml", text="", available={}
+        )
+
+
+@pytest.mark.parametrize("slug", ["survey", "invitation"])
+def test_slugs_that_are_page_addresses_are_reserved(slug):
+    data = {
+        "slug": slug,
+        "title": "T",
+        "sites": [{"code": "A", "name": "A"}],
+        "cohorts": [{"code": "c", "name": "C"}],
+    }
+    with pytest.raises(StudyFileError, match="reserved"):
+        parse_study(data, source="s.yaml", text="", available={})

@@ -171,25 +171,6 @@ def test_an_unlisted_pair_counts_as_not_approved_even_when_empty():
     assert table.statuses == (("approved", UNLISTED),)
 
 
-def test_response_rates_where_invitations_were_sent():
-    invitations = {("CHO1", "service-users"): 40, ("CHO2", "service-users"): 38}
-    table = participant_table(
-        participants(),
-        sites=SITES,
-        cohorts=COHORTS,
-        approvals=APPROVALS,
-        invitations=invitations | {("CHO3", "service-users"): 10},
-    )
-    assert table.response_rate("CHO1", "service-users") == 50.0  # 20 / 40
-    assert table.response_rate("CHO2", "service-users") == 50.0  # 19 / 38
-    assert table.response_rate("CHO3", "service-users") is None  # not approved
-    assert table.response_rate("CHO1", "psw") is None  # no invitations
-    assert table.overall_response_rate() == 50.0  # (20 + 19) / (40 + 38) = 39 / 78
-    without = participant_table(participants(), sites=SITES, cohorts=COHORTS, approvals=APPROVALS)
-    assert without.response_rate("CHO1", "psw") is None
-    assert without.overall_response_rate() is None
-
-
 def test_unknown_sites_and_cohorts_are_refused():
     stray = [ParticipantRow("p", "CHO9", "psw", "interview", None)]
     with pytest.raises(ValueError, match="CHO9"):

@@ -104,3 +104,21 @@ def may_see_identifiers(user: AnyUser, study: Study) -> bool:
     return StudyMember.objects.filter(
         study=study, user_id=principal.user_id, may_see_identifiers=True
     ).exists()
+
+
+def study_abilities(user: AnyUser, study: Study) -> dict[str, bool]:
+    """What the study's pages may offer this user, decided with one membership query."""
+    principal = principal_for(user)
+    held = principal.permissions
+    member = (
+        principal.user_id is not None
+        and bool(held & STUDY_DATA)
+        and StudyMember.objects.filter(study=study, user_id=principal.user_id).exists()
+    )
+    return {
+        "can_see_data": member and Permission.VIEW_STUDY_DATA in held,
+        "can_import": member and Permission.IMPORT_STUDY_DATA in held,
+        "can_manage": member and Permission.MANAGE_STUDY in held,
+        "can_enter_paper": member and Permission.ENTER_PAPER_FORMS in held,
+        "can_manage_members": Permission.MANAGE_STUDY_MEMBERS in held,
+    }

@@ -14,7 +14,7 @@ from django import forms
 
 from alongside.evaluation.actions.paper import choice_items
 from alongside.evaluation.double_entry import Disagreement, Value, item_field, item_of
-from alongside.evaluation.imports import _scale_text
+from alongside.evaluation.imports import scale_text
 from alongside.evaluation.models import Cohort, Site
 from alongside.measures.definitions import Instrument
 
@@ -76,7 +76,7 @@ class PaperKeyingForm(forms.Form):
                 label=f"{code}: {item.text}" if item.text else code,
                 required=False,
                 max_length=64,
-                help_text=f"Value or label; blank if not answered. {_scale_text(instrument, code)}",
+                help_text=f"Value or label; blank if not answered. {scale_text(instrument, code)}",
                 widget=_code_input(size="12"),
             )
         if first:

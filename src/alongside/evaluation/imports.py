@@ -315,7 +315,7 @@ def _header_problems(
     return problems
 
 
-class _RowChecker:
+class RowChecker:
     """The checks shared by both files: participant code, site, method, duplicates, approval."""
 
     def __init__(self, context: StudyContext) -> None:
@@ -410,7 +410,7 @@ def participant_lines(
     if header:
         raise ImportRejected(header)
     index = {column: i for i, column in enumerate(table.columns)}
-    checker = _RowChecker(context)
+    checker = RowChecker(context)
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
@@ -431,7 +431,7 @@ def participant_lines(
         raise ImportRejected(checker.problems)
 
 
-def _scale_lookup(instrument: Instrument, item_code: str) -> dict[str, int]:
+def scale_lookup(instrument: Instrument, item_code: str) -> dict[str, int]:
     scale = instrument.item_scale(instrument.item(item_code))
     lookup: dict[str, int] = {}
     for option in scale.options:
@@ -442,7 +442,7 @@ def _scale_lookup(instrument: Instrument, item_code: str) -> dict[str, int]:
     return lookup
 
 
-def _scale_text(instrument: Instrument, item_code: str) -> str:
+def scale_text(instrument: Instrument, item_code: str) -> str:
     scale = instrument.item_scale(instrument.item(item_code))
     return "; ".join(f"{o.value} ({o.label})" if o.label else str(o.value) for o in scale.options)
 
@@ -501,8 +501,8 @@ def response_lines(
         raise ImportRejected(header)
     index = {column: i for i, column in enumerate(table.columns)}
     items = [c for c in table.columns if c in choice_items]
-    lookups = {code: _scale_lookup(instrument, code) for code in items}
-    checker = _RowChecker(context)
+    lookups = {code: scale_lookup(instrument, code) for code in items}
+    checker = RowChecker(context)
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
@@ -519,7 +519,7 @@ def response_lines(
             value = lookups[item].get(cell.casefold())
             if value is None:
                 checker.add(
-                    row, item, raw, f"not on the scale (use {_scale_text(instrument, item)})"
+                    row, item, raw, f"not on the scale (use {scale_text(instrument, item)})"
                 )
                 continue
             answers.append((item, value))

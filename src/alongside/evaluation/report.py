@@ -19,6 +19,7 @@ from alongside.core.disclosure import (
     DEFAULT_THRESHOLD,
     SUPPRESSION_RULE,
     ProtectedTable,
+    is_small,
     protect_table,
 )
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
@@ -31,6 +32,7 @@ from alongside.evaluation.summaries import (
     defined_combinations,
     item_summaries,
     participant_table,
+    percent,
 )
 from alongside.measures.definitions import Instrument
 
@@ -137,6 +139,24 @@ def _item_entries(
     return cohort_entry, site_entries
 
 
+def _rate_entry(sent: tuple[int, int] | None, suppress: bool, threshold: int) -> dict[str, Any]:
+    """Invited, completed and the rate for one (site, cohort) where personal links were sent."""
+    if sent is None:
+        return {"invited": None, "completed": None, "response_rate": None}
+    invited, completed = sent
+    hide_invited = suppress and is_small(invited, threshold)
+    hide_completed = suppress and is_small(completed, threshold)
+    return {
+        "invited": None if hide_invited else invited,
+        "completed": None if hide_completed else completed,
+        "response_rate": (
+            None
+            if hide_invited or hide_completed or not invited
+            else percent(min(completed, invited), invited)
+        ),
+    }
+
+
 def build_report(
     *,
     study: str,
@@ -147,7 +167,7 @@ def build_report(
     answers: Iterable[AnswerRow],
     instruments: Sequence[Instrument],
     cohort_instruments: Mapping[str, Sequence[str]],
-    invitations: Mapping[tuple[str, str], int] | None = None,
+    invitations: Mapping[tuple[str, str], tuple[int, int]] | None = None,
     combined: Mapping[str, Sequence[CombinedCategory]] | None = None,
     suppress: bool = True,
     threshold: int = DEFAULT_THRESHOLD,
@@ -156,13 +176,7 @@ def build_report(
     participant_rows = list(participants)
     # As in the participant table, nobody in a (site, cohort) without approval is counted.
     answer_rows = [a for a in answers if approvals.get((a.site, a.cohort)) == APPROVED]
-    table = participant_table(
-        participant_rows,
-        sites=sites,
-        cohorts=cohorts,
-        approvals=approvals,
-        invitations=invitations,
-    )
+    table = participant_table(participant_rows, sites=sites, cohorts=cohorts, approvals=approvals)
     protected = protect_table(table.cells, threshold) if suppress else None
 
     def hidden(position: tuple[str, int, int]) -> bool:
@@ -182,8 +196,7 @@ def build_report(
                 "suppressed": is_hidden,
             }
             if invitations is not None:
-                entry["invited"] = None if count is None else invitations.get((site, cohort))
-                entry["response_rate"] = None if is_hidden else table.response_rate(site, cohort)
+                entry.update(_rate_entry(invitations.get((site, cohort)), suppress, threshold))
             participants_out.append(entry)
 
     def total(value: int, position: tuple[str, int, int]) -> dict[str, Any]:

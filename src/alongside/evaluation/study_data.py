@@ -8,6 +8,7 @@ from typing import Any
 from alongside.evaluation import queries
 from alongside.evaluation.models import Approval, CohortInstrument, Study
 from alongside.evaluation.report import build_report
+from alongside.evaluation.response_rates import invitation_counts
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
 from alongside.measures.definitions import Instrument
 
@@ -22,6 +23,8 @@ class StudyData:
     answers: tuple[AnswerRow, ...]
     instruments: tuple[Instrument, ...]
     cohort_instruments: dict[str, tuple[str, ...]]
+    # (site, cohort) -> (invited, completed), where personal survey links were sent
+    invitations: dict[tuple[str, str], tuple[int, int]]
 
 
 def study_data(study: Study) -> StudyData:
@@ -48,6 +51,10 @@ def study_data(study: Study) -> StudyData:
         answers=tuple(queries.counted_answers(study)),
         instruments=tuple(v.instrument() for v in versions.values()),
         cohort_instruments={cohort: tuple(codes) for cohort, codes in by_cohort.items()},
+        invitations={
+            (site, cohort): (invited, completed)
+            for site, cohort, invited, completed in invitation_counts(study)
+        },
     )
 
 
@@ -62,5 +69,6 @@ def report_for(data: StudyData, *, suppress: bool) -> dict[str, Any]:
         answers=data.answers,
         instruments=data.instruments,
         cohort_instruments=data.cohort_instruments,
+        invitations=data.invitations or None,
         suppress=suppress,
     )

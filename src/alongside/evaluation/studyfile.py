@@ -37,7 +37,10 @@ TOP_FIELDS = (
     "cohorts",
     "approvals",
     "instruments",
+    "information_sheet_version",
 )
+# Slugs that are words of the evaluation pages' own addresses (/evaluation/survey/<token>/).
+RESERVED_SLUGS = frozenset({"survey", "invitation"})
 PLACE_FIELDS = ("code", "name")
 APPROVAL_FIELDS = ("site", "cohort", "status", "committee", "reference")
 PERIOD_FIELDS = ("start", "end")
@@ -82,6 +85,8 @@ class StudyDefinition:
     instruments: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     digest: str
     source: str
+    # The participant information sheet online consent refers to; None leaves it as it is.
+    information_sheet_version: str | None = None
 
 
 def approval_refusal(site: str, cohort: str, status: str | None) -> str | None:
@@ -294,7 +299,17 @@ def parse_study(
             f"(like 'psw-impact'), got {describe(slug)}",
         )
         slug = None
+    if slug in RESERVED_SLUGS:
+        problems.add("", "slug", f"'{slug}' is reserved for the survey pages' addresses")
+        slug = None
     title = text_field(data, "title", "", problems, required=True)
+    sheet = (
+        _text_or_number(data, "information_sheet_version", "", problems)
+        if data.get("information_sheet_version") is not None
+        else None
+    )
+    if sheet is not None and not 0 < len(sheet) <= 32:
+        problems.add("", "information_sheet_version", "must be 1 to 32 characters")
     start = end = None
     period = data.get("period")
     if period is not None:
@@ -332,6 +347,7 @@ def parse_study(
         instruments=instruments,
         digest=hashlib.sha256(text.encode()).hexdigest(),
         source=source,
+        information_sheet_version=sheet,
     )
 
 

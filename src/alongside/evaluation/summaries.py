@@ -7,17 +7,17 @@ Methods, fixed and stated because reports must say how a number was made:
   as `N/A — not approved`, never as a zero, and left out of every total. Participants found in
   such a pair (approval withdrawn after they took part) are not counted; the table reports how
   many were left out in `excluded`, so the caller can say so.
-- **Response rate**: where invitations were sent for an approved (site, cohort), the share of
-  invited people who took part, as a percent. Totals use only the cells with invitations.
+- **Response rate** (`response_rates`): where personal links were sent, the share of the
+  invited (still taking part) who completed the survey, as a percent.
 - **Percentages** are of the answered (missing answers excluded), rounded to one decimal
   half up (67.55 -> 67.6, never banker's rounding), computed exactly with fractions so that
   floating point never tips a half the wrong way.
 - **Missing**: an answer row with no value. A participant with no answer row for an item did
   not take that instrument and is neither answered nor missing.
 - **Wilson 95% intervals** per scale value, out of the answered (`measures.change`).
-- **Combined categories** (for example "yes or somewhat") are given per scale code: instrument
-  definitions do not carry them yet, so the study or the report passes them in. A combined count
-  is the sum of its values' counts.
+- **Combined categories** (for example "yes or somewhat") are given per scale code, as the
+  instrument's scales define them (`defined_combinations`). A combined count is the sum of its
+  values' counts.
 """
 
 from __future__ import annotations
@@ -72,34 +72,9 @@ class ParticipantTable:
     column_totals: tuple[int, ...]
     grand_total: int
     excluded: Mapping[tuple[str, str], int]
-    invited: tuple[tuple[int | None, ...], ...] | None = None
 
     def cell(self, row: str, column: str) -> int | None:
         return self.cells[self.rows.index(row)][self.columns.index(column)]
-
-    def response_rate(self, row: str, column: str) -> float | None:
-        """Percent of those invited who took part; None without invitations or approval."""
-        if self.invited is None:
-            return None
-        r, c = self.rows.index(row), self.columns.index(column)
-        invited, count = self.invited[r][c], self.cells[r][c]
-        if not invited or count is None:
-            return None
-        return percent(min(count, invited), invited)
-
-    def overall_response_rate(self) -> float | None:
-        if self.invited is None:
-            return None
-        pairs = [
-            (count, invited)
-            for cells, invites in zip(self.cells, self.invited, strict=True)
-            for count, invited in zip(cells, invites, strict=True)
-            if invited and count is not None
-        ]
-        invited_total = sum(invited for _, invited in pairs)
-        if not invited_total:
-            return None
-        return percent(min(sum(count for count, _ in pairs), invited_total), invited_total)
 
     def text(self, *, corner: str = "Site", protected: ProtectedTable | None = None) -> str:
         """A plain-text rendering for the command line; `protected` marks hidden counts `*`."""
@@ -138,7 +113,6 @@ def participant_table(
     sites: Sequence[str],
     cohorts: Sequence[str],
     approvals: Approvals,
-    invitations: Mapping[tuple[str, str], int] | None = None,
 ) -> ParticipantTable:
     """Participants by site (rows) x cohort (columns), N/A where not approved."""
     counts: Counter[tuple[str, str]] = Counter()
@@ -164,15 +138,6 @@ def participant_table(
         for c, cohort in enumerate(cohorts)
         if cells[r][c] is None and counts[(site, cohort)]
     }
-    invited = None
-    if invitations is not None:
-        invited = tuple(
-            tuple(
-                invitations.get((site, cohort)) if cells[r][c] is not None else None
-                for c, cohort in enumerate(cohorts)
-            )
-            for r, site in enumerate(sites)
-        )
     row_totals, column_totals, grand_total = _totals(cells, len(cohorts))
     return ParticipantTable(
         rows=tuple(sites),
@@ -183,7 +148,6 @@ def participant_table(
         column_totals=column_totals,
         grand_total=grand_total,
         excluded=excluded,
-        invited=invited,
     )
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from alongside.core import audit
 from alongside.core.access import Permission, RoleCode, has_permission, principal_for
 from alongside.core.models import AuditAction
-from alongside.core.records import AnyUser, save_audited
+from alongside.core.records import AnyUser
 from alongside.evaluation.actions.studies import (
     add_study_member,
     load_study,
@@ -95,6 +95,7 @@ def current_definition(study: Study) -> StudyDefinition:
         instruments=tuple((cohort, tuple(keys)) for cohort, keys in instruments.items()),
         digest="",
         source=f"{study.slug}.yaml",
+        information_sheet_version=study.information_sheet_version,
     )
     return replace(definition, digest=text_digest(dump_study(definition)))
 
@@ -146,18 +147,9 @@ def update_study_details(
             period_start=period_start,
             period_end=period_end,
             methods=tuple(methods),
+            information_sheet_version=information_sheet_version.strip(),
         )
         saved = _save(by=by, study=study, definition=definition)
-        version = information_sheet_version.strip()
-        if saved.information_sheet_version != version:
-            saved.information_sheet_version = version
-            save_audited(
-                saved,
-                by=by,
-                action=AuditAction.UPDATE,
-                fields=["information_sheet_version"],
-                update_fields=["information_sheet_version"],
-            )
         _note(by=by, study=saved, change="details")
     return saved
 

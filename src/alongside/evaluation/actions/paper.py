@@ -23,7 +23,7 @@ from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.core.records import save_audited
 from alongside.evaluation import queries
-from alongside.evaluation.actions.studies import _Registrar, require_approval
+from alongside.evaluation.actions.studies import Registrar, require_approval
 from alongside.evaluation.double_entry import (
     Keyed,
     ResolutionError,
@@ -32,7 +32,7 @@ from alongside.evaluation.double_entry import (
     item_field,
     merge,
 )
-from alongside.evaluation.imports import StudyContext, _RowChecker, _scale_lookup, _scale_text
+from alongside.evaluation.imports import RowChecker, StudyContext, scale_lookup, scale_text
 from alongside.evaluation.models import (
     Cohort,
     CohortInstrument,
@@ -69,7 +69,7 @@ def _refuse(problems: Problems) -> ValidationError:
     return ValidationError({name: list(messages) for name, messages in problems.items()})
 
 
-def _messages(checker: _RowChecker) -> list[tuple[str, str]]:
+def _messages(checker: RowChecker) -> list[tuple[str, str]]:
     """The import checker's problems as (field, message), emptying it."""
     found = [(problem.column or "", problem.message) for problem in checker.problems]
     checker.problems.clear()
@@ -87,9 +87,9 @@ def scale_value(instrument: Instrument, item_code: str, raw: str) -> int | None:
     text = " ".join(raw.split())
     if not text:
         return None
-    value = _scale_lookup(instrument, item_code).get(text.casefold())
+    value = scale_lookup(instrument, item_code).get(text.casefold())
     if value is None:
-        raise ValueError(f"not on the scale (use {_scale_text(instrument, item_code)})")
+        raise ValueError(f"not on the scale (use {scale_text(instrument, item_code)})")
     return value
 
 
@@ -121,7 +121,7 @@ def _read(
 ) -> _Checked:
     """Parse one keying: codes present and known, every answer on its item's scale."""
     problems: Problems = {}
-    checker = _RowChecker(context)
+    checker = RowChecker(context)
     code = participant_code.strip()
     if not code:
         _add(problems, "participant_code", "Enter the participant code written on the form.")
@@ -161,7 +161,7 @@ def _placement_problems(
     problems: Problems = {}
     if not (keyed.site and keyed.cohort and keyed.participant_code):
         return problems
-    checker = _RowChecker(context)
+    checker = RowChecker(context)
     if checker.approved(0, keyed.site, keyed.cohort):
         checker.matches_known(0, keyed.participant_code, keyed.site, keyed.cohort)
     for name, message in _messages(checker):
@@ -261,7 +261,7 @@ def _verify(*, by: User, form: PaperForm, keyed: Keyed, changed: tuple[str, ...]
     cohort = Cohort.objects.get(study=study, code=keyed.cohort)
     participant = Participant.objects.filter(study=study, code=keyed.participant_code).first()
     if participant is None:
-        registrar = _Registrar(study, 1)
+        registrar = Registrar(study, 1)
         ids = registrar.create(
             [(keyed.participant_code, site, cohort, Method.PAPER_SURVEY.value, "")]
         )

@@ -93,6 +93,8 @@ def load_study(*, by: AnyUser | None, definition: StudyDefinition) -> tuple[Stud
         study.period_start = definition.period_start
         study.period_end = definition.period_end
         study.methods = list(definition.methods)
+        if definition.information_sheet_version is not None:
+            study.information_sheet_version = definition.information_sheet_version
         study.source_digest = definition.digest
         study.full_clean()
         study.save()
@@ -160,7 +162,7 @@ def _batches(items: Iterable[LineT]) -> Iterator[list[LineT]]:
         yield batch
 
 
-class _Registrar:
+class Registrar:
     """Registers a file's new participants batch by batch, with fresh pseudonyms.
 
     Pseudonyms are numbered in a random order over the whole file (not batch by batch), so a
@@ -265,7 +267,7 @@ def import_participants(
             new_count += line.code not in context.known
         sites = {s.code: s for s in study.sites.all()}
         cohorts = {c.code: c for c in study.cohorts.all()}
-        registrar = _Registrar(study, new_count)
+        registrar = Registrar(study, new_count)
         for batch in _batches(imports.participant_lines(table, context)):
             registrar.create(
                 [
@@ -344,7 +346,7 @@ def import_responses(
             rows += 1
             new_count += line.code not in context.known
         sites = {s.code: s for s in study.sites.all()}
-        registrar = _Registrar(study, new_count)
+        registrar = Registrar(study, new_count)
         created = replaced = unchanged = 0
         lines = imports.response_lines(table, context, cohort=cohort_code, instrument=instrument)
         for batch in _batches(lines):

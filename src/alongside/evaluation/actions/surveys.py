@@ -20,7 +20,7 @@ from django.utils import timezone
 from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.core.records import AnyUser, save_audited
-from alongside.evaluation.actions.studies import _Registrar, record_consent, require_approval
+from alongside.evaluation.actions.studies import Registrar, record_consent, require_approval
 from alongside.evaluation.models import (
     Cohort,
     CohortInstrument,
@@ -305,7 +305,7 @@ def complete_anonymous_survey(
         code = ANONYMOUS_CODE_PREFIX + secrets.token_hex(6)
         while Participant.objects.filter(study=study, code=code).exists():
             code = ANONYMOUS_CODE_PREFIX + secrets.token_hex(6)
-        ids = _Registrar(study, 1).create(
+        ids = Registrar(study, 1).create(
             [(code, locked.site, locked.cohort, Method.ONLINE_SURVEY.value, "")]
         )
         participant = Participant.objects.select_related("cohort").get(pk=ids[code])

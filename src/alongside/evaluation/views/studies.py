@@ -30,7 +30,7 @@ from alongside.core.disclosure import (
 )
 from alongside.core.models import AuditAction
 from alongside.evaluation import actions, queries, response_rates, summaries
-from alongside.evaluation.access import get_study_for_user, may_see_identifiers
+from alongside.evaluation.access import get_study_for_user, may_see_identifiers, study_abilities
 from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.forms import ResponseImportForm
 from alongside.evaluation.imports import ImportRejected, RowProblem
@@ -143,7 +143,8 @@ def studies(request: HttpRequest) -> HttpResponse:
         for study in rows
         for n in (counted.get(study.pk, 0),)
     ]
-    return render(request, "evaluation/studies.html", {"rows": listed})
+    context = {"rows": listed, "can_create": has_permission(request.user, Permission.CREATE_STUDY)}
+    return render(request, "evaluation/studies.html", context)
 
 
 @require_GET
@@ -190,7 +191,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "excluded": sum(participants.excluded.values()),
         "exact": exact,
-        "can_import": has_permission(request.user, Permission.IMPORT_STUDY_DATA, the_study),
+        **study_abilities(request.user, the_study),
         "export_formats": EXPORT_FORMATS if exact else {},
         "identified_formats": (
             {code: f for code, f in EXPORT_FORMATS.items() if f.carries_identifiers}
@@ -199,11 +200,12 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "threshold": DEFAULT_THRESHOLD,
         # Exact counts mean a member; members with MANAGE_STUDY run the online surveys.
-        "can_run_surveys": exact and has_permission(request.user, Permission.MANAGE_STUDY),
         "response_rates": [
             response_rates.shown(row, exact=exact)
             for row in response_rates.rate_rows(
-                response_rates.invitation_counts(the_study), sites=data.sites, cohorts=data.cohorts
+                [(s, c, sent, done) for (s, c), (sent, done) in data.invitations.items()],
+                sites=data.sites,
+                cohorts=data.cohorts,
             )
         ],
     }
