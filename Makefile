@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 export ALONGSIDE_DATA_DIR := $(DATA_DIR)
 PYTEST_WORKERS ?= 2
+# Where the CPU build of torch lives (the `assist` extra); the lock files name it with
+# --find-links so that neither uv nor pip ever resolves PyPI's CUDA build instead.
+WHEELS ?= $(or $(PIP_FIND_LINKS),/opt/wheels)
 
 .PHONY: help install demo serve test test-postgres lint format browser lock screenshot clean
 
@@ -19,7 +22,7 @@ help:
 	@echo "make format         format and fix lint in place"
 	@echo "make browser        install Debian's Chromium for the browser tests (as root)"
 	@echo "make screenshot     retake docs/screenshot.png from a fresh demo"
-	@echo "make lock           re-resolve both lock files from pyproject.toml"
+	@echo "make lock           re-resolve the three lock files from pyproject.toml"
 	@echo "make clean          remove the virtual environment and caches"
 
 $(BIN)/python:
@@ -30,18 +33,23 @@ $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 # The lock files pin every package with hashes: requirements.lock what runs in production,
-# requirements-dev.lock that plus the tools to test and lint. The project goes in editable.
+# requirements-assist.lock that plus the embedding model for assisted coding (CPU torch),
+# requirements-dev.lock all of it plus the tools to test and lint. The project goes in editable.
 $(VENV)/.installed: requirements-dev.lock pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --find-links $(WHEELS) \
+		--require-hashes -r requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
+LOCK := $(UV) pip compile --quiet --python-version 3.11 --generate-hashes
+
 lock: | $(UV)
-	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes \
-		--output-file requirements.lock pyproject.toml
-	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes --extra dev \
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --find-links $(WHEELS) --emit-find-links --extra assist \
+		--output-file requirements-assist.lock pyproject.toml
+	$(LOCK) --find-links $(WHEELS) --emit-find-links --extra dev --extra assist \
 		--output-file requirements-dev.lock pyproject.toml
 
 demo: install

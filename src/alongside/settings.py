@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "alongside.practice",
     "alongside.measures",
     "alongside.evaluation",
+    "alongside.workforce",
+    "alongside.qualitative",
     "alongside.demo",
 ]
 

@@ -46,4 +46,6 @@ urlpatterns = [
     path("practice/", include("alongside.practice.urls")),
     path("measures/", include("alongside.measures.urls")),
     path("evaluation/", include("alongside.evaluation.urls")),
+    path("workforce/", include("alongside.workforce.urls")),
+    path("qualitative/", include("alongside.qualitative.urls")),
 ]

@@ -104,6 +104,8 @@ class Permission(enum.StrEnum):
     MODERATE_EXCHANGE = "moderate-exchange"
     VIEW_GUIDANCE = "view-guidance"
     MANAGE_GUIDANCE = "manage-guidance"
+    # Reports: the programme dashboard (aggregates only, small counts hidden).
+    VIEW_PROGRAMME_DASHBOARD = "view-programme-dashboard"
 
 
 class RoleCode(models.TextChoices):
@@ -199,6 +201,7 @@ class Supervisor(Role):
         Permission.POST_EXCHANGE,
         Permission.VIEW_GUIDANCE,
     }
+    permissions = permissions | {Permission.VIEW_PROGRAMME_DASHBOARD}  # Reports
 
 
 class TeamClinician(Role):
@@ -239,6 +242,7 @@ class ProgrammeLead(Role):
         Permission.VIEW_GUIDANCE,
         Permission.MANAGE_GUIDANCE,
     }
+    permissions = permissions | {Permission.VIEW_PROGRAMME_DASHBOARD}  # Reports
 
 
 class Evaluator(Role):

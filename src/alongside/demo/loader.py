@@ -23,7 +23,9 @@ from alongside.demo.models import DemoLoad
 from alongside.demo.outcomes import INSTRUMENTS
 from alongside.demo.plan import Plan
 from alongside.demo.practice import ACTIVITIES
+from alongside.demo.qualitative import load_qualitative_demo
 from alongside.demo.scales import Scale
+from alongside.demo.workforce import load_workforce
 from alongside.measures.definitions import Instrument
 from alongside.measures.models import Administration, InstrumentVersion
 from alongside.measures.scoring import score_answers
@@ -185,10 +187,15 @@ def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, d
             _load_measures(
                 plan, today, person_ids, service_user_ids, episode_ids, instrument_versions
             )
+            workforce_counts = load_workforce(
+                plan=plan, seed=seed, today=today, person_ids=person_ids, team_ids=team_ids
+            )
         finally:
             gc.unfreeze()
         load = DemoLoad.objects.create(scale=scale.name, seed=seed)
         counts = plan.counts()
+        counts.update(workforce_counts)
+        counts.update(load_qualitative_demo())
         audit.record(
             actor=None,
             action=AuditAction.CREATE,

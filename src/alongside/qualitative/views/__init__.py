@@ -1,0 +1,1 @@
+"""The qualitative pages: projects, sources and coding, codebook, quote bank."""

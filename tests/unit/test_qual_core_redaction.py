@@ -1,0 +1,101 @@
+"""Names out of quotes: whole words, longest first, one-word names only with their capital."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from alongside.qualitative.redaction import PERSON, PLACE, Redactor, Replacement, role_label
+from alongside.qualitative.segments import (
+    build_tree,
+    containing_index,
+    descendants,
+    flatten,
+    path_of,
+    root_of,
+    trim_span,
+)
+
+PSW = role_label("Peer support worker")
+REDACTOR = Redactor(
+    [
+        Replacement("Mary Byrne", PSW),
+        Replacement("Mary", PSW),
+        Replacement("Byrne", PSW),
+        Replacement("Hope", role_label("Nurse")),
+        Replacement("Riverside CMHT", PLACE),
+        Replacement("Castlebar", PLACE),
+        Replacement("x", PLACE),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mary Byrne rang me.", "[peer support worker] rang me."),
+        ("mary  byrne rang", "[peer support worker] rang"),
+        ("Mary rang. Byrne too.", "[peer support worker] rang. [peer support worker] too."),
+        ("Maryland and Marys", "Maryland and Marys"),
+        ("There is hope. Hope said so.", "There is hope. [nurse] said so."),
+        ("At Riverside CMHT in Castlebar.", "At [place] in [place]."),
+        ("at riverside cmht", "at [place]"),
+        ("x marks", "x marks"),
+    ],
+)
+def test_redaction(text, expected):
+    assert REDACTOR.redact(text) == expected
+
+
+def test_a_name_in_two_roles_becomes_a_person():
+    redactor = Redactor([Replacement("Orla", PSW), Replacement("Orla", role_label("Nurse"))])
+    assert redactor.redact("Orla came.") == f"{PERSON} came."
+
+
+def test_role_labels():
+    assert role_label("  Peer  support worker ") == "[peer support worker]"
+    assert role_label("") == PERSON
+
+
+@given(st.text(max_size=200))
+def test_no_known_name_survives(text):
+    out = REDACTOR.redact(f"{text} Mary Byrne {text}")
+    assert "Mary Byrne" not in out.replace(text, "")
+
+
+def test_trim_span():
+    assert trim_span("  ab c \n", 0, 8) == (2, 6)
+    assert trim_span("   ", 0, 3)[0] == trim_span("   ", 0, 3)[1]
+
+
+class S:
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+
+
+def test_containing_index():
+    segments = [S(0, 10), S(12, 20)]
+    assert containing_index(segments, 13, 15) == 1
+    assert containing_index(segments, 5, 15) == 0
+    assert containing_index(segments, 10, 12) is None
+
+
+def test_tree_paths_and_descendants():
+    rows = [
+        (1, "Theme", None, False),
+        (2, "Sub", 1, False),
+        (3, "b code", 2, True),
+        (4, "A code", 2, True),
+    ]
+    roots = build_tree(rows)
+    assert [(n.name, n.depth) for n in flatten(roots)] == [
+        ("Theme", 0),
+        ("Sub", 1),
+        ("A code", 2),
+        ("b code", 2),
+    ]
+    parents = {pk: parent for pk, _, parent, _ in rows}
+    names = {pk: name for pk, name, _, _ in rows}
+    assert descendants(parents, 1) == {2, 3, 4}
+    assert path_of(names, parents, 3) == "Theme/Sub/b code"
+    assert root_of(parents, 4) == 1
+    assert root_of(parents, 1) == 1
