@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "alongside.evaluation",
     "alongside.workforce",
     "alongside.qualitative",
+    "alongside.reports",
     "alongside.demo",
 ]
 

@@ -48,4 +48,5 @@ urlpatterns = [
     path("evaluation/", include("alongside.evaluation.urls")),
     path("workforce/", include("alongside.workforce.urls")),
     path("qualitative/", include("alongside.qualitative.urls")),
+    path("reports/", include("alongside.reports.urls")),
 ]

@@ -1,13 +1,15 @@
-"""`alongside report SLUG --format json|text --out FILE`: the study's report data.
+"""`alongside report SLUG --format json|text|html|pdf|docx --out FILE`: a study's report.
 
-`text` prints the participant table and every item summary from the same data, for reading.
+`json` is the evaluation's report data (docs/formats/report-json.md), every key kept, with the
+full report's sections under `report`; `text` prints the participant table and every item
+summary for reading; `html`, `pdf` and `docx` are the impact report (docs/reports.md).
 
 Small cells are suppressed by default; `--no-suppression` shows exact counts and is allowed
 only to a user who may see identified study data (`--as USERNAME`). Every report is audited as
 an export.
 """
 
-import json
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -22,14 +24,19 @@ from alongside.core.models import AuditAction
 from alongside.evaluation.models import Study
 from alongside.evaluation.report_text import report_text
 from alongside.evaluation.study_data import report_for, study_data
+from alongside.reports.build import build_report
+
+BINARY = {"pdf", "docx"}
 
 
 class Command(BaseCommand):
-    help = "Write a study's report data (JSON), with small-cell suppression by default."
+    help = "Write a study's report (JSON, text, HTML, PDF or DOCX), small cells suppressed."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--format", choices=["json", "text", "html", "pdf", "docx"], default="json"
+        )
         parser.add_argument("--out", required=True, help="File to write ('-' for the screen).")
         parser.add_argument(
             "--no-suppression",
@@ -54,24 +61,33 @@ class Command(BaseCommand):
                 "--no-suppression shows exact small counts: give --as USERNAME of someone "
                 "allowed to see the study's data."
             )
-        data = study_data(study)
-        report = report_for(data, suppress=not options["no_suppression"])
-        if options["format"] == "text":
-            text = report_text(report)
+        fmt = options["format"]
+        if fmt in BINARY and options["out"] == "-":
+            raise CommandError(f"A {fmt.upper()} file cannot go to the screen: give --out FILE.")
+        suppress = not options["no_suppression"]
+        if fmt == "text":
+            content = (
+                report_text(report_for(study_data(study), suppress=suppress)) + "\n"
+            ).encode()
         else:
-            text = json.dumps(report, indent=2, ensure_ascii=False)
+            content = build_report(study, fmt, suppress=suppress, progress=self._progress).content
         with transaction.atomic():
             audit.record(
                 actor=user,
                 action=AuditAction.EXPORT,
                 obj=study,
-                detail={
-                    "format": f"report-{options['format']}",
-                    "suppressed": not options["no_suppression"],
-                },
+                detail={"format": f"report-{fmt}", "suppressed": suppress},
             )
         if options["out"] == "-":
-            self.stdout.write(text)
+            self.stdout.write(content.decode().rstrip("\n"))
         else:
-            Path(options["out"]).write_text(text + "\n", encoding="utf-8")
-            self.stdout.write(f"Report data for {study.slug} written to {options['out']}.")
+            Path(options["out"]).write_bytes(content)
+            what = "Report data" if fmt in {"json", "text"} else "Report"
+            self.stdout.write(f"{what} for {study.slug} written to {options['out']}.")
+
+    def _progress(self, percent: int, step: str) -> None:
+        if sys.stderr.isatty():
+            bar = "#" * (percent // 5)
+            self.stderr.write(f"\r[{bar:<20}] {percent:3d}% {step:<45}", ending="")
+            if percent >= 100:
+                self.stderr.write("")
