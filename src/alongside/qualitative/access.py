@@ -32,7 +32,9 @@ from alongside.qualitative.models import (
     Segment,
     Source,
     Speaker,
+    StoredSuggestion,
     SuggestionDecision,
+    SuggestionRun,
 )
 
 M = TypeVar("M", bound=Model)
@@ -69,6 +71,8 @@ def register() -> None:
     register_scope(
         SuggestionDecision, _in_member_projects(SuggestionDecision, "segment__source__project")
     )
+    register_scope(SuggestionRun, _in_member_projects(SuggestionRun, "project"))
+    register_scope(StoredSuggestion, _in_member_projects(StoredSuggestion, "run__project"))
 
 
 def studies_for_user(user: AnyUser) -> QuerySet[Study]:

@@ -5,12 +5,13 @@ Audit details hold ids, counts and field names, never what anyone said.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from alongside.core import audit
 from alongside.core.models import AuditAction
@@ -27,11 +28,14 @@ from alongside.qualitative.models import (
     Phase,
     Project,
     QuoteMark,
+    RunStatus,
     Segment,
     Source,
     SourceKind,
     Speaker,
+    StoredSuggestion,
     SuggestionDecision,
+    SuggestionRun,
 )
 from alongside.qualitative.sources import (
     ParsedSource,
@@ -629,6 +633,108 @@ def decide_suggestion(
             by=by,
             action=AuditAction.CREATE,
             fields=["segment", "code", "accepted", "model_name", "model_version"],
+        )
+
+
+# --- Suggestion runs (assisted coding in the browser, a batch per request) ---------------------
+
+
+def start_suggestion_run(
+    *,
+    by: AbstractBaseUser,
+    project: Project,
+    method: str,
+    model_name: str,
+    model_version: str,
+    total: int,
+) -> SuggestionRun:
+    """Begin suggesting codes for `total` uncoded segments; batches are stored as they finish."""
+    with transaction.atomic():
+        return save_audited(
+            SuggestionRun(
+                project=project,
+                started_by_id=by.pk,
+                method=method[:20],
+                model_name=model_name[:200],
+                model_version=model_version[:100],
+                total=total,
+            ),
+            by=by,
+            action=AuditAction.CREATE,
+            fields=["project", "method", "model_name", "model_version", "total"],
+        )
+
+
+def record_run_accuracy(
+    *,
+    by: AnyUser | None,
+    run: SuggestionRun,
+    trained_on: int,
+    tested: int,
+    folds: int,
+    top1: float,
+    top3: float,
+) -> SuggestionRun:
+    """The held-out accuracy measured for a run (once: a second call changes nothing)."""
+    with transaction.atomic():
+        locked = SuggestionRun.objects.select_for_update().get(pk=run.pk)
+        if locked.tested is not None:
+            return locked
+        locked.trained_on, locked.tested, locked.folds = trained_on, tested, folds
+        locked.top1, locked.top3 = top1, top3
+        return save_audited(
+            locked,
+            by=by,
+            action=AuditAction.UPDATE,
+            fields=["trained_on", "tested", "folds", "top1", "top3"],
+        )
+
+
+def store_suggestions(
+    *,
+    by: AnyUser | None,
+    run: SuggestionRun,
+    expected_done: int,
+    suggested: Mapping[int, Sequence[tuple[int, float]]],
+) -> bool:
+    """Store one batch: segment id -> [(code id, score)] best first. False (and nothing
+    written) when the run has moved on since `expected_done`, e.g. a second tab did the batch."""
+    with transaction.atomic():
+        locked = SuggestionRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.RUNNING or locked.done != expected_done:
+            return False
+        rows = [
+            StoredSuggestion(run=locked, segment_id=segment, code_id=code, rank=rank, score=score)
+            for segment, ranked in suggested.items()
+            for rank, (code, score) in enumerate(ranked, start=1)
+        ]
+        StoredSuggestion.objects.bulk_create(rows)
+        locked.done = min(locked.total, locked.done + len(suggested))
+        locked.save(update_fields=["done"])
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            detail={"segments": len(suggested), "suggestions": len(rows)},
+        )
+    run.done = locked.done
+    return True
+
+
+def finish_suggestion_run(*, by: AnyUser | None, run: SuggestionRun) -> SuggestionRun:
+    with transaction.atomic():
+        locked = SuggestionRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == RunStatus.FINISHED:
+            return locked
+        locked.status = RunStatus.FINISHED
+        locked.done = locked.total
+        locked.finished_at = timezone.now()
+        return save_audited(
+            locked,
+            by=by,
+            action=AuditAction.UPDATE,
+            fields=["status", "done", "finished_at"],
+            update_fields=["status", "done", "finished_at"],
         )
 
 

@@ -246,3 +246,40 @@ class SourceFilterForm(forms.Form):
             ("", "Any site"),
             *Site.objects.filter(study=project.study).values_list("pk", "name"),
         ]
+
+
+class AgreementForm(forms.Form):
+    """Which coders and sources to compare; none ticked means all of them."""
+
+    coders = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Coders"
+    )
+    sources = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Sources"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        coders: list[tuple[int, str]],
+        sources: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coders"].choices = coders
+        self.fields["sources"].choices = sources
+
+
+class SuggestionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
+
+
+class QdpxForm(forms.Form):
+    file = forms.FileField(
+        label="REFI-QDA project (.qdpx)",
+        help_text="Exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or Alongside. The whole file "
+        "is checked first; if anything is wrong, every problem is listed and nothing is added.",
+    )
+
+    def clean_file(self) -> bytes:
+        return _upload(self.cleaned_data["file"], (".qdpx",), "REFI-QDA project")

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from alongside.qualitative.views import codebook, project, quotes, sources
+from alongside.qualitative.views import (
+    agreement,
+    assist,
+    codebook,
+    exchange,
+    project,
+    quotes,
+    sources,
+)
 
 app_name = "qualitative"
 urlpatterns = [
@@ -26,4 +34,13 @@ urlpatterns = [
     path("<slug:slug>/codes/<int:pk>/delete/", codebook.delete, name="delete-code"),
     path("<slug:slug>/codes/<int:pk>/memos/", codebook.add_code_memo, name="code-memo"),
     path("<slug:slug>/quotes/", quotes.quotes, name="quotes"),
+    path("<slug:slug>/agreement/", agreement.agreement_page, name="agreement"),
+    path("<slug:slug>/assist/", assist.assist_page, name="assist"),
+    path("<slug:slug>/assist/run/", assist.run_suggestions, name="assist-run"),
+    path("<slug:slug>/assist/runs/<int:pk>/step/", assist.step, name="assist-step"),
+    path("<slug:slug>/assist/suggestions/<int:pk>/", assist.decide, name="assist-decide"),
+    path("<slug:slug>/exchange/", exchange.exchange, name="exchange"),
+    path("<slug:slug>/exchange/project.qdpx", exchange.export_project, name="export-qdpx"),
+    path("<slug:slug>/exchange/codebook.qdc", exchange.export_codebook, name="export-qdc"),
+    path("<slug:slug>/exchange/import/", exchange.import_project, name="import-qdpx"),
 ]

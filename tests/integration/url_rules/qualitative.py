@@ -157,3 +157,52 @@ RULES: dict[str, Rule] = {
     "qualitative:code-memo": _post(_code, {"text": "On this code."}),
     "qualitative:quotes": Rule(allowed=MEMBERS, kwargs=_slug),
 }
+
+
+# --- Agreement, assisted coding and REFI-QDA exchange in the browser ---------------------------
+
+
+def _run(p):
+    """A suggestion run of the shared project, measured, with one stored suggestion."""
+    from alongside.qualitative.models import SuggestionRun
+
+    project = qual_project(p)
+    run = SuggestionRun.objects.filter(project=project).first()
+    if run is None:
+        run = actions.start_suggestion_run(
+            by=p.user("evaluator"),
+            project=project,
+            method="tfidf",
+            model_name="TF-IDF + logistic regression (scikit-learn)",
+            model_version="test",
+            total=3,
+        )
+        segment = Source.objects.get(project=project).segments.get(order=3)
+        groups = Code.objects.get(project=project, name="Groups")
+        actions.store_suggestions(
+            by=None, run=run, expected_done=0, suggested={segment.pk: [(groups.pk, 0.6)]}
+        )
+    return run
+
+
+def _run_kwargs(p):
+    run = _run(p)
+    return {"slug": run.project.study.slug, "pk": run.pk}
+
+
+def _suggestion(p):
+    run = _run(p)
+    return {"slug": run.project.study.slug, "pk": run.suggestions.first().pk}
+
+
+RULES |= {
+    "qualitative:agreement": Rule(allowed=MEMBERS, kwargs=_slug),
+    "qualitative:assist": Rule(allowed=MEMBERS, kwargs=_slug),
+    "qualitative:assist-run": _post(_slug),
+    "qualitative:assist-step": _post(_run_kwargs),
+    "qualitative:assist-decide": _post(_suggestion, {"decision": "reject"}),
+    "qualitative:exchange": Rule(allowed=MEMBERS, kwargs=_slug),
+    "qualitative:export-qdpx": Rule(allowed=MEMBERS, kwargs=_slug),
+    "qualitative:export-qdc": Rule(allowed=MEMBERS, kwargs=_slug),
+    "qualitative:import-qdpx": Rule(allowed=MEMBERS, kwargs=lambda p: {"slug": qual_study(p).slug}),
+}

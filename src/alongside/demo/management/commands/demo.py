@@ -14,6 +14,7 @@ from alongside.core.periods import current
 from alongside.demo.generator import DEFAULT_SEED, DEMO_PASSWORD, PERSONAS
 from alongside.demo.loader import DemoRefused, load_programme
 from alongside.demo.models import DemoLoad
+from alongside.demo.qualitative import SECOND_EVALUATOR
 from alongside.demo.scales import SCALES
 from alongside.organisation.models import Membership
 
@@ -84,9 +85,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nSign in at http://{addr}{reverse('login')} with password {DEMO_PASSWORD!r} as:"
         )
-        users = get_user_model()._default_manager.filter(username__in=PERSONAS)
+        # The second coder of the qualitative demo, printed beside the first.
+        logins = [
+            name
+            for persona in PERSONAS
+            for name in ((persona, SECOND_EVALUATOR) if persona == "evaluator" else (persona,))
+        ]
+        users = get_user_model()._default_manager.filter(username__in=logins)
         by_username = {user.get_username(): user for user in users}
-        for username in PERSONAS:
+        for username in logins:
             user = by_username.get(username)
             if user is None:
                 continue
