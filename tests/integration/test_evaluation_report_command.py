@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from alongside.core.models import AuditAction, AuditEvent
+from alongside.evaluation.models import Study
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "psw-impact"
 IMPORTS = [
@@ -119,3 +120,19 @@ def test_the_export_command_adds_codes_only_for_a_member_allowed_them(example, t
     assert out.read_text().startswith("participant,participant_code,")
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("pk")
     assert event.detail["identifiers"] is True
+
+
+def test_a_study_may_set_a_higher_disclosure_threshold(example, tmp_path):
+    out = tmp_path / "report.json"
+    _run("report", "psw-impact", "--out", str(out))
+    default = json.loads(out.read_text())
+    assert default["suppression"]["threshold"] == 5
+    Study.objects.filter(slug="psw-impact").update(disclosure_threshold=10)
+    _run("report", "psw-impact", "--out", str(out))
+    stricter = json.loads(out.read_text())
+    assert stricter["suppression"]["threshold"] == 10
+    shown = [row["n"] for row in stricter["participants"] if row["n"] is not None]
+    assert shown
+    assert all(n == 0 or n >= 10 for n in shown)
+    # Cells of 5 to 9 were shown under the default and are hidden now.
+    assert any(row["n"] is not None and 5 <= row["n"] < 10 for row in default["participants"])

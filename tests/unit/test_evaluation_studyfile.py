@@ -61,7 +61,7 @@ def _with(old, new):
         ),
         (
             MINIMAL + "colour: blue\n",
-            "s.yaml: field 'colour': unknown field (expected one of: slug, title, period, methods, sites, cohorts, approvals, instruments, information_sheet_version)",  # noqa: E501
+            "s.yaml: field 'colour': unknown field (expected one of: slug, title, period, methods, sites, cohorts, approvals, instruments, information_sheet_version, disclosure_threshold)",  # noqa: E501
         ),
         (
             _with('{code: CHO1, name: "Region one"}', "{code: CHO1}"),
@@ -190,3 +190,24 @@ def test_slugs_that_are_page_addresses_are_reserved(slug):
     }
     with pytest.raises(StudyFileError, match="reserved"):
         parse_study(data, source="s.yaml", text="", available={})
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [(2, True), (10, True), (50, True), (1, False), (51, False), ("5", False), (True, False)],
+)
+def test_the_disclosure_threshold_is_a_whole_number_from_2_to_50(value, accepted):
+    data = {
+        "slug": "s",
+        "title": "T",
+        "sites": [{"code": "A", "name": "A"}],
+        "cohorts": [{"code": "c", "name": "C"}],
+        "disclosure_threshold": value,
+    }
+    if accepted:
+        assert (
+            parse_study(data, source="s.yaml", text="", available={}).disclosure_threshold == value
+        )
+    else:
+        with pytest.raises(StudyFileError, match="disclosure_threshold"):
+            parse_study(data, source="s.yaml", text="", available={})

@@ -25,6 +25,8 @@ class StudyData:
     cohort_instruments: dict[str, tuple[str, ...]]
     # (site, cohort) -> (invited, completed), where personal survey links were sent
     invitations: dict[tuple[str, str], tuple[int, int]]
+    # The study's disclosure threshold: counts from 1 to this minus one are hidden.
+    threshold: int
 
 
 def study_data(study: Study) -> StudyData:
@@ -55,6 +57,7 @@ def study_data(study: Study) -> StudyData:
             (site, cohort): (invited, completed)
             for site, cohort, invited, completed in invitation_counts(study)
         },
+        threshold=study.disclosure_threshold,
     )
 
 
@@ -71,4 +74,5 @@ def report_for(data: StudyData, *, suppress: bool) -> dict[str, Any]:
         cohort_instruments=data.cohort_instruments,
         invitations=data.invitations or None,
         suppress=suppress,
+        threshold=data.threshold,
     )

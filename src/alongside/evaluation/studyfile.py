@@ -38,7 +38,9 @@ TOP_FIELDS = (
     "approvals",
     "instruments",
     "information_sheet_version",
+    "disclosure_threshold",
 )
+THRESHOLD_RANGE = (2, 50)
 # Slugs that are words of the evaluation pages' own addresses (/evaluation/survey/<token>/).
 RESERVED_SLUGS = frozenset({"survey", "invitation"})
 PLACE_FIELDS = ("code", "name")
@@ -87,6 +89,8 @@ class StudyDefinition:
     source: str
     # The participant information sheet online consent refers to; None leaves it as it is.
     information_sheet_version: str | None = None
+    # Counts from 1 to this minus one are hidden; None leaves the study's setting as it is.
+    disclosure_threshold: int | None = None
 
 
 def approval_refusal(site: str, cohort: str, status: str | None) -> str | None:
@@ -310,6 +314,19 @@ def parse_study(
     )
     if sheet is not None and not 0 < len(sheet) <= 32:
         problems.add("", "information_sheet_version", "must be 1 to 32 characters")
+    threshold = data.get("disclosure_threshold")
+    low, high = THRESHOLD_RANGE
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int)
+        or not low <= threshold <= high
+    ):
+        problems.add(
+            "",
+            "disclosure_threshold",
+            f"must be a whole number from {low} to {high}, got {describe(threshold)}",
+        )
+        threshold = None
     start = end = None
     period = data.get("period")
     if period is not None:
@@ -348,6 +365,7 @@ def parse_study(
         digest=hashlib.sha256(text.encode()).hexdigest(),
         source=source,
         information_sheet_version=sheet,
+        disclosure_threshold=threshold,
     )
 
 

@@ -36,6 +36,8 @@ def dump_study(definition: StudyDefinition) -> str:
         data["methods"] = list(definition.methods)
     if definition.information_sheet_version is not None:
         data["information_sheet_version"] = definition.information_sheet_version
+    if definition.disclosure_threshold is not None:
+        data["disclosure_threshold"] = definition.disclosure_threshold
     data["sites"] = [{"code": s.code, "name": s.name} for s in definition.sites]
     data["cohorts"] = [{"code": c.code, "name": c.name} for c in definition.cohorts]
     if definition.approvals:

@@ -283,5 +283,6 @@ def report_input(study: Study, *, suppress: bool) -> ReportInput:
         qualitative=qualitative_input(study),
         narrative=narrative_for(study),
         suppress=suppress,
+        threshold=study.disclosure_threshold,
         software_version=__version__,
     )

@@ -96,6 +96,7 @@ def current_definition(study: Study) -> StudyDefinition:
         digest="",
         source=f"{study.slug}.yaml",
         information_sheet_version=study.information_sheet_version,
+        disclosure_threshold=study.disclosure_threshold,
     )
     return replace(definition, digest=text_digest(dump_study(definition)))
 

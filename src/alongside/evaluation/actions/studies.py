@@ -95,6 +95,8 @@ def load_study(*, by: AnyUser | None, definition: StudyDefinition) -> tuple[Stud
         study.methods = list(definition.methods)
         if definition.information_sheet_version is not None:
             study.information_sheet_version = definition.information_sheet_version
+        if definition.disclosure_threshold is not None:
+            study.disclosure_threshold = definition.disclosure_threshold
         study.source_digest = definition.digest
         study.full_clean()
         study.save()

@@ -50,6 +50,10 @@ class Study(models.Model):
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     methods = models.JSONField(default=list, blank=True)
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Counts of people from 1 to this minus one are hidden.",
+    )
     information_sheet_version = models.CharField(
         max_length=32,
         default="1",
@@ -69,7 +73,11 @@ class Study(models.Model):
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="study_period_ordered",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosure_threshold__gte=2, disclosure_threshold__lte=50),
+                name="study_disclosure_threshold_range",
+            ),
         ]
 
     def __str__(self) -> str:

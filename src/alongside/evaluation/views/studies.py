@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from alongside.core import audit
 from alongside.core.access import Permission, has_permission, require_permission, visible
 from alongside.core.disclosure import (
-    DEFAULT_THRESHOLD,
     GRAND,
     SUPPRESSED_MARKER,
     ProtectedTable,
@@ -72,8 +71,9 @@ def _grid(
     row_labels: Sequence[str],
     column_labels: Sequence[str],
     exact: bool,
+    threshold: int,
 ) -> Grid:
-    protected: ProtectedTable | None = None if exact else protect_table(table.cells)
+    protected: ProtectedTable | None = None if exact else protect_table(table.cells, threshold)
 
     def cell(count: int | None, position: tuple[str, int, int]) -> Cell:
         if count is None:
@@ -130,14 +130,13 @@ def studies(request: HttpRequest) -> HttpResponse:
     exact_for = set(
         visible(Study, request.user, Permission.VIEW_STUDY_DATA).values_list("pk", flat=True)
     )
-    threshold = DEFAULT_THRESHOLD
     listed = [
         {
             "study": study,
             "participants": (
                 str(n)
-                if study.pk in exact_for or n == 0 or n >= threshold
-                else f"fewer than {threshold}"
+                if study.pk in exact_for or n == 0 or n >= study.disclosure_threshold
+                else f"fewer than {study.disclosure_threshold}"
             ),
         }
         for study in rows
@@ -182,12 +181,14 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
             row_labels=[f"{s.name} ({s.code})" for s in sites],
             column_labels=[c.name for c in cohorts],
             exact=exact,
+            threshold=the_study.disclosure_threshold,
         ),
         "by_method": _grid(
             by_method,
             row_labels=[c.name for c in cohorts],
             column_labels=[Method(m).label for m in methods],
             exact=exact,
+            threshold=the_study.disclosure_threshold,
         ),
         "excluded": sum(participants.excluded.values()),
         "exact": exact,
@@ -198,10 +199,10 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
             if exact and may_see_identifiers(request.user, the_study)
             else {}
         ),
-        "threshold": DEFAULT_THRESHOLD,
+        "threshold": the_study.disclosure_threshold,
         # Exact counts mean a member; members with MANAGE_STUDY run the online surveys.
         "response_rates": [
-            response_rates.shown(row, exact=exact)
+            response_rates.shown(row, exact=exact, threshold=the_study.disclosure_threshold)
             for row in response_rates.rate_rows(
                 [(s, c, sent, done) for (s, c), (sent, done) in data.invitations.items()],
                 sites=data.sites,
