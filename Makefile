@@ -11,7 +11,8 @@ PYTEST_WORKERS ?= 2
 # --find-links so that neither uv nor pip ever resolves PyPI's CUDA build instead.
 WHEELS ?= $(or $(PIP_FIND_LINKS),/opt/wheels)
 
-.PHONY: help install demo serve test test-postgres lint format browser lock screenshot clean
+.PHONY: help install demo serve test test-postgres lint format browser lock screenshot clean \
+	fuzz load
 
 help:
 	@echo "make demo           set up and serve the demo programme on http://127.0.0.1:8000"
@@ -24,6 +25,8 @@ help:
 	@echo "make screenshot     retake docs/screenshot.png from a fresh demo"
 	@echo "make lock           re-resolve the three lock files from pyproject.toml"
 	@echo "make clean          remove the virtual environment and caches"
+	@echo "make fuzz           the fuzz tests at nightly size (over 10,000 generated cases)"
+	@echo "make load           load test: LOAD_USERS users for LOAD_TIME on PostgreSQL (as root)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Alongside needs Python 3.11 or newer"'
@@ -93,6 +96,22 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/ruff check --fix src tests scripts bench
+
+# The fuzz tests at nightly size, in one process so that the case count adds up (printed last),
+# with the existing import fuzz tests alongside.
+FUZZ_TESTS := tests/fuzz tests/unit/test_evaluation_import_fuzz.py \
+	tests/integration/test_evaluation_import_fuzz.py
+
+fuzz: install
+	env -u DATABASE_URL ALONGSIDE_ENV=test HYPOTHESIS_PROFILE=nightly \
+		$(BIN)/pytest -p no:xdist -q $(FUZZ_TESTS)
+
+# Not in CI: a throwaway PostgreSQL database with the demo programme, `alongside serve` on
+# loopback, and locust's simulated users (bench/locustfile.py); see docs/performance.md.
+LOAD_USERS ?= 50
+LOAD_TIME ?= 10m
+load: install
+	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) bench/load.sh
 
 screenshot: install browser
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from alongside.core.access import RoleCode
 from alongside.organisation.models import Discipline
@@ -152,3 +153,11 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+# Hypothesis profiles (HYPOTHESIS_PROFILE): `ci`, the default, keeps Hypothesis's usual 100
+# examples; `nightly` (`make fuzz`) runs fifteen times as many, which takes tests/fuzz past 10,000
+# generated cases. Tests that set their own max_examples keep it under either profile.
+hypothesis_settings.register_profile("ci", max_examples=100)
+hypothesis_settings.register_profile("nightly", max_examples=1500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

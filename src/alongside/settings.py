@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "alongside.core",
     "alongside.organisation",
     "alongside.practice",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "alongside.workforce",
     "alongside.qualitative",
     "alongside.reports",
+    "alongside.privacy",
     "alongside.demo",
 ]
 
@@ -72,7 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "alongside.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,7 +135,28 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # NIST SP 800-63B: long passphrases allowed, nothing guessable from the context.
+    {"NAME": "alongside.core.passwords.MaximumLengthValidator"},
+    {"NAME": "alongside.core.passwords.ContextWordsValidator"},
 ]
+# The organisation's name, refused as the bulk of a password (and shown nowhere else yet).
+ALONGSIDE_ORGANISATION_NAME = os.environ.get("ALONGSIDE_ORGANISATION_NAME", "")
+
+# Two-step sign-in (TOTP, with single-use recovery codes). Everyone with a staff role must set it
+# up in production; elsewhere only with ALONGSIDE_REQUIRE_2FA=1. Anyone may opt in.
+ALONGSIDE_REQUIRE_2FA = PRODUCTION or os.environ.get("ALONGSIDE_REQUIRE_2FA", "0") == "1"
+OTP_TOTP_ISSUER = "Alongside"
+# django-otp's own back-off per device is off: wrong codes count in the sign-in throttle below,
+# across the password, the authenticator and the recovery codes alike.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Sign-in throttling: this many failures for one username (or from one client address) within
+# the lock period lock it for the lock period.
+ALONGSIDE_SIGNIN_FAILURES = int(os.environ.get("ALONGSIDE_SIGNIN_FAILURES", "5"))
+ALONGSIDE_SIGNIN_ADDRESS_FAILURES = int(os.environ.get("ALONGSIDE_SIGNIN_ADDRESS_FAILURES", "20"))
+ALONGSIDE_SIGNIN_LOCK_SECONDS = int(os.environ.get("ALONGSIDE_SIGNIN_LOCK_SECONDS", "900"))
+
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -218,6 +245,9 @@ ALONGSIDE_TRUSTED_PROXIES = int(os.environ.get("ALONGSIDE_TRUSTED_PROXIES", "0")
 # Words that differ between organisations ("region" or "Trust", "service user" or "client").
 # A JSON object in ALONGSIDE_TERMS overrides any of the defaults in alongside.core.terminology.
 ALONGSIDE_TERMS = json.loads(os.environ.get("ALONGSIDE_TERMS", "{}"))
+# Retention rules (alongside.privacy.retention, docs/security.md#retention): a JSON object such as
+# {"contact-notes": {"years": 10}} changes the period or action of the named rules.
+ALONGSIDE_RETENTION = json.loads(os.environ.get("ALONGSIDE_RETENTION", "{}"))
 
 LOGGING = {
     "version": 1,

@@ -382,7 +382,8 @@ def test_the_evaluator_makes_personal_links_as_a_csv_once(study, personas, clien
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [r["participant"] for r in rows] == [p.code for p in people]
+    # Pseudonyms: this member is not allowed identifiers.
+    assert [r["participant"] for r in rows] == [p.pseudonym for p in people]
     assert all("/evaluation/invitation/" in r["personal_link"] for r in rows)
     token = rows[0]["personal_link"].rstrip("/").rsplit("/", 1)[1]
     assert Client().get(reverse("evaluation:invitation", args=[token])).status_code == 200
@@ -460,3 +461,20 @@ def test_the_study_page_shows_response_rates_only_where_invitations_were_sent(
     (hidden,) = client_for("lead").get(url).context["response_rates"]
     assert hidden.completed == "*"
     assert hidden.rate == "*"
+
+
+def test_a_member_allowed_identifiers_gets_the_links_by_participant_code(
+    study, personas, client_for
+):
+    from alongside.evaluation.actions import add_study_member
+
+    add_study_member(
+        by=None, study=study, user=personas.user("evaluator"), may_see_identifiers=True
+    )
+    site, cohort = _pair(study, "CHO1", "service-users")
+    people = _registered(study)
+    response = client_for("evaluator").post(
+        reverse("evaluation:invitations-create", args=[SLUG]), {"pair": f"{site.pk}:{cohort.pk}"}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["participant_code"] for r in rows] == [p.code for p in people]

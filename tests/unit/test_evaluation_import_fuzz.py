@@ -83,11 +83,13 @@ def test_random_workbooks_never_raise_anything_but_import_rejected(header, rows)
 def test_damaged_workbooks_are_reported_not_crashed(rows, data):
     body = bytearray(_workbook(HEADER, rows))
     how = data.draw(st.sampled_from(["truncate", "flip", "drop-sheet"]))
+    # Positions are drawn independently of the workbook's length (which varies with the time
+    # openpyxl stamps into it), so that hypothesis can replay a failing example exactly.
     if how == "truncate":
-        body = body[: data.draw(st.integers(0, len(body) - 1))]
+        body = body[: data.draw(st.integers(0, 10**6)) % len(body)]
     elif how == "flip":
         for _ in range(data.draw(st.integers(1, 20))):
-            at = data.draw(st.integers(0, len(body) - 1))
+            at = data.draw(st.integers(0, 10**6)) % len(body)
             body[at] ^= data.draw(st.integers(1, 255))
     else:
         source = zipfile.ZipFile(io.BytesIO(bytes(body)))

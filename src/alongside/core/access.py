@@ -106,6 +106,8 @@ class Permission(enum.StrEnum):
     MANAGE_GUIDANCE = "manage-guidance"
     # Reports: the programme dashboard (aggregates only, small counts hidden).
     VIEW_PROGRAMME_DASHBOARD = "view-programme-dashboard"
+    # Privacy: data subject requests (export, erase, anonymise), for administrators only.
+    HANDLE_SUBJECT_REQUESTS = "handle-subject-requests"
 
 
 class RoleCode(models.TextChoices):
@@ -287,6 +289,7 @@ class Administrator(Role):
     }
     # Workforce
     permissions = permissions | {Permission.MANAGE_WORK_TERMS, Permission.VIEW_GUIDANCE}
+    permissions = permissions | {Permission.HANDLE_SUBJECT_REQUESTS}  # Privacy
 
 
 class ServiceUserRole(Role):

@@ -88,3 +88,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"notification {self.pk}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-in attempts counted for one username or one client address.
+
+    The key is a keyed hash (HMAC with the secret key) of what is counted, so neither the
+    username nor the address is stored; several app processes agree because the count is here.
+    """
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", "Username"
+        ADDRESS = "address", "Client address"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="signin_throttle_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} throttle {self.pk}"

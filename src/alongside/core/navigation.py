@@ -43,6 +43,7 @@ _ENTRIES: tuple[tuple[str, str, Permission | None], ...] = (
     ("{teams}", "organisation:teams", Permission.VIEW_ORGANISATION),
     ("People", "organisation:people", Permission.VIEW_PEOPLE),
     ("Audit trail", "core:audit", Permission.VIEW_AUDIT),
+    ("Data requests", "privacy:requests", Permission.HANDLE_SUBJECT_REQUESTS),
 )
 
 

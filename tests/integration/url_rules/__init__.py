@@ -50,3 +50,33 @@ def all_rules():
             assert name not in merged, f"{name} has rules in two modules"
             merged[name] = rule
     return merged
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL pattern of the project, as "namespace:name"."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def sweep_size():
+    """How much the URL sweep covers: URL names with a rule, personas, requests per URL.
+
+    Each URL is requested by every persona (ALL) signed in, and once signed out.
+    """
+    names = set(url_names())
+    rules = all_rules()
+    swept = names & set(rules)
+    return {
+        "url_names": len(names),
+        "url_names_with_rules": len(swept),
+        "personas": len(ALL),
+        "requests": len(swept) * (len(ALL) + 1),
+        "allowed_pairs": sum(len(rules[name].allowed) for name in swept),
+    }

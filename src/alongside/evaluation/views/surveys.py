@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alongside.core.access import Permission
 from alongside.core.audit import record_list_view
-from alongside.evaluation.access import get_study_for_user
+from alongside.evaluation.access import get_study_for_user, may_see_identifiers
 from alongside.evaluation.actions import surveys as actions
 from alongside.evaluation.models import (
     Approval,
@@ -493,10 +493,13 @@ def invitations_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("evaluation:invitations", slug=study.slug)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["participant", "personal_link"])
+    # People are named by their code only for a member allowed identifiers; others get the
+    # pseudonym, to be matched to people by whoever holds the key.
+    identified = may_see_identifiers(request.user, study)
+    writer.writerow(["participant_code" if identified else "participant", "personal_link"])
     for person, token in created:
         url = request.build_absolute_uri(reverse("evaluation:invitation", args=[token]))
-        writer.writerow([person.code, url])
+        writer.writerow([person.code if identified else person.pseudonym, url])
     response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
     filename = f"{study.slug}-{site.code}-{cohort.code}-personal-links.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,7 +9,9 @@ only to a user who may see identified study data (`--as USERNAME`). Every report
 an export.
 """
 
+import os
 import sys
+import tempfile
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,23 @@ from alongside.evaluation.study_data import report_for, study_data
 from alongside.reports.build import build_report
 
 BINARY = {"pdf", "docx"}
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write beside PATH, then rename over it: a crash leaves the old file or the new, never half.
+
+    The temporary file is private to its owner (mode 0600), as the report then is.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class Command(BaseCommand):
@@ -81,7 +100,7 @@ class Command(BaseCommand):
         if options["out"] == "-":
             self.stdout.write(content.decode().rstrip("\n"))
         else:
-            Path(options["out"]).write_bytes(content)
+            write_whole(Path(options["out"]), content)
             what = "Report data" if fmt in {"json", "text"} else "Report"
             self.stdout.write(f"{what} for {study.slug} written to {options['out']}.")
 
