@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 WHEELS ?= $(or $(PIP_FIND_LINKS),/opt/wheels)
 
 .PHONY: help install demo serve test test-postgres lint format browser lock screenshot clean \
-	fuzz load
+	fuzz load bench
 
 help:
 	@echo "make demo           set up and serve the demo programme on http://127.0.0.1:8000"
@@ -27,6 +27,7 @@ help:
 	@echo "make clean          remove the virtual environment and caches"
 	@echo "make fuzz           the fuzz tests at nightly size (over 10,000 generated cases)"
 	@echo "make load           load test: LOAD_USERS users for LOAD_TIME on PostgreSQL (as root)"
+	@echo "make bench          every benchmark, figures in bench/results.json (BENCH_SCALES=seed,region)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Alongside needs Python 3.11 or newer"'
@@ -112,6 +113,12 @@ LOAD_USERS ?= 50
 LOAD_TIME ?= 10m
 load: install
 	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) bench/load.sh
+
+# Not in CI: every benchmark of docs/performance.md, on PostgreSQL databases per demo scale that
+# are loaded once and kept (as root). BENCH_SCALES, BENCH_ONLY, BENCH_REBUILD, BENCH_RUNS and the
+# rest are read from the environment: see bench/README.md.
+bench: install
+	$(BIN)/python bench/run.py
 
 screenshot: install browser
 	$(BIN)/python scripts/screenshot.py docs/screenshot.png

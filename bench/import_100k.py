@@ -65,12 +65,21 @@ def run(args: list[str], env: dict[str, str]) -> None:
         raise SystemExit(f"alongside {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
-def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Like run, but reads the child's own peak RSS (ru_maxrss, KB on Linux) via wait4."""
+def run_measured(
+    args: list[str], env: dict[str, str], profile: Path | None = None
+) -> tuple[float, float, float, str]:
+    """Like run, but reads the child's own peak RSS (ru_maxrss, KB on Linux) via wait4.
+
+    With PROFILE, the command runs under pyinstrument, which writes its text report there.
+    """
+    launcher = [str(ALONGSIDE)]
+    if profile is not None:
+        launcher = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile)]
+        launcher.append(str(ALONGSIDE))
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         child = subprocess.Popen(  # noqa: S603 (our own console script)
-            [str(ALONGSIDE), *args], env=env, cwd=ROOT, stdout=out, stderr=err
+            [*launcher, *args], env=env, cwd=ROOT, stdout=out, stderr=err
         )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -85,7 +94,9 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float, fl
     return seconds, cpu, usage.ru_maxrss / scale, text.strip()
 
 
-def one_run(data: Path, tiny: Path, pycache: Path | None) -> dict[str, dict[str, float | str]]:
+def one_run(
+    data: Path, tiny: Path, pycache: Path | None, profile: Path | None = None
+) -> dict[str, dict[str, float | str]]:
     workdir = Path(tempfile.mkdtemp(prefix="alongside-bench-"))
     try:
         env = {**os.environ, "ALONGSIDE_DATA_DIR": str(workdir), "ALONGSIDE_ENV": "development"}
@@ -101,8 +112,13 @@ def one_run(data: Path, tiny: Path, pycache: Path | None) -> dict[str, dict[str,
             "--cohort", "service-users", "--instrument", "su-experience",
         ]  # fmt: skip
         measured = {}
-        for phase, file in (("first", data), ("reimport", data), ("startup", tiny)):
-            seconds, cpu, peak, text = run_measured([*command[:3], str(file), *command[4:]], env)
+        phases = (("first", data), ("reimport", data), ("startup", tiny))
+        for phase, file in phases[:1] if profile is not None else phases:
+            seconds, cpu, peak, text = run_measured(
+                [*command[:3], str(file), *command[4:]],
+                env,
+                profile if phase == "first" else None,
+            )
             print(
                 f"  {phase:9} {seconds:7.2f} s  cpu {cpu:7.2f} s  {peak:7.1f} MB   {text}",
                 flush=True,
@@ -130,6 +146,12 @@ def main() -> None:
         "module again (seconds of start-up on a slow machine). By default compiled modules "
         "are cached in a temporary folder, as an installed copy would have them.",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="Profile the first import of each run with pyinstrument into this text file; "
+        "nothing is written to results.json (a profiled run is slower).",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alongside-bench-data-") as folder:
         data = Path(folder) / f"responses-{options.rows}.csv"
@@ -142,10 +164,10 @@ def main() -> None:
         runs = []
         for number in range(1, options.runs + 1):
             print(f"run {number}", flush=True)
-            runs.append(one_run(data, tiny, pycache))
+            runs.append(one_run(data, tiny, pycache, options.profile))
     summary: dict[str, dict[str, float]] = {}
     print(f"\n{'phase':10} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'peak MB':>8}")
-    for phase in ("first", "reimport", "startup"):
+    for phase in runs[0]:  # with --profile, only the first import was run
         seconds = [float(r[phase]["seconds"]) for r in runs]
         cpu = [float(r[phase]["cpu_seconds"]) for r in runs]
         peaks = [float(r[phase]["peak_mb"]) for r in runs]
@@ -162,6 +184,9 @@ def main() -> None:
             f"{s['max_seconds']:7.2f} {s['median_cpu_seconds']:7.2f} {s['peak_mb']:8.1f}"
         )
     print("(startup: the same command on a one-row file, for the fixed cost of starting Django)")
+    if options.profile is not None:
+        print(f"\nprofile of the first import written to {options.profile}")
+        return
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results["import_100k"] = {
         "rows": options.rows,

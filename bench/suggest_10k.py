@@ -220,9 +220,26 @@ def main() -> None:
     parser.add_argument("--label", default="")
     parser.add_argument("--child", choices=["embedding", "tfidf"], help=argparse.SUPPRESS)
     parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="Profile one run of each method with pyinstrument into this text file (the "
+        "method's name is added when both run); nothing is written to results.json.",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.evaluate)
+        return
+    if args.profile is not None:
+        for method in ["embedding", "tfidf"] if args.method == "both" else [args.method]:
+            target = args.profile
+            if args.method == "both":
+                target = target.with_name(f"{target.stem}-{method}{target.suffix}")
+            command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(target)]
+            subprocess.run(  # noqa: S603 (this script, in a fresh process)
+                [*command, __file__, "--child", method], check=True, capture_output=True
+            )
+            print(f"profile of one {method} run written to {target}")
         return
     methods = ["embedding", "tfidf"] if args.method == "both" else [args.method]
     summary: dict[str, object] = {

@@ -186,6 +186,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
+# The pseudonym key (alongside.evaluation.pseudonym_key) seals participant codes. It lives outside
+# the database and its backups: back it up apart. Created on first use outside production; in
+# production a missing key stops `alongside check`, `serve` and every command that runs checks.
+ALONGSIDE_PSEUDONYM_KEY_FILE = Path(
+    os.environ.get("ALONGSIDE_PSEUDONYM_KEY_FILE", DATA_DIR / "keys" / "pseudonym.key")
+).resolve()
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

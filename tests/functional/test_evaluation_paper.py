@@ -7,6 +7,7 @@ import re
 from alongside.evaluation.models import PaperForm, PaperFormStatus, Response
 from tests.functional.browser import fits_the_screen, h1, sign_in
 from tests.integration.url_rules.evaluation_paper import ITEMS, evaluator, paper_study
+from tests.pseudonyms import code_of
 
 FIRST = {"valued": "4", "services": "very much", "recovery": "3", "lead_recovery": "2"}
 FIRST |= {"control": "", "hope": "Quite a lot", "understood": "4", "community": "1"}
@@ -94,4 +95,4 @@ def test_a_paper_form_keyed_twice_and_resolved(personas, live_server, phone):
     assert form.response.answers["hope"] == 2
     assert form.response.answers["services"] == 4
     assert form.response.answers["control"] is None
-    assert form.response.participant.code == "SU-500"
+    assert code_of(form.response.participant) == "SU-500"

@@ -5,7 +5,6 @@ Those are the only JSON and manifest parsers of incoming data: measures/fhir.py 
 QuestionnaireResponse (`parse_response`); everything else in it writes FHIR out.
 """
 
-import errno
 import json
 import tempfile
 from io import StringIO
@@ -58,40 +57,72 @@ def _import(body: bytes, username: str) -> None:
     assert Administration.objects.count() == before + 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="known fault: fhir.parse_response assumes 'subject', 'item' entries and 'answer' "
-    "entries are JSON objects; a string there raises AttributeError, not ResponseImportError",
+def _refused(body: bytes, username: str) -> str:
+    """Run the command on a file it must refuse; the problems it printed."""
+    before = Administration.objects.count()
+    err = StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "response.json"
+        path.write_bytes(body)
+        with pytest.raises(CommandError):
+            call_command(
+                "instrument", "import-response", str(path), "--as", username,
+                stdout=StringIO(), stderr=err,
+            )  # fmt: skip
+    assert Administration.objects.count() == before
+    return err.getvalue()
+
+
+def _first_item(response, **changes):
+    return {**response, "item": [{**response["item"][0], **changes}, *response["item"][1:]]}
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda r: {**r, "subject": "SU-1"}, "subject.identifier"),
+        (lambda r: {**r, "subject": {"identifier": ["SU-1"]}}, "subject.identifier"),
+        (
+            lambda r: {**r, "subject": {"identifier": {**r["subject"]["identifier"], "value": 7}}},
+            "subject.identifier",
+        ),
+        (
+            lambda r: {
+                **r,
+                "subject": {"identifier": {**r["subject"]["identifier"], "value": "a\x00"}},
+            },
+            "subject.identifier",
+        ),
+        (lambda r: {**r, "questionnaire": r["questionnaire"] + "\x00"}, "questionnaire"),
+        (lambda r: {**r, "item": "hope"}, "item"),
+        (lambda r: {**r, "item": {"linkId": "hope"}}, "item"),
+        (lambda r: {**r, "item": ["hope", *r["item"][1:]]}, "item[0]"),
+        (lambda r: _first_item(r, answer={"valueCoding": {"code": "1"}}), "item[0]"),
+        (lambda r: _first_item(r, answer="1"), "item[0]"),
+        (lambda r: _first_item(r, answer=["1"]), "item[0]"),
+        (lambda r: _first_item(r, answer=[{"valueCoding": "1"}]), "valueCoding.code"),
+        (lambda r: _first_item(r, answer=[{"valueCoding": {"code": [1]}}]), "valueCoding.code"),
+        (lambda r: _first_item(r, answer=[{"valueCoding": {"code": True}}]), "valueCoding.code"),
+    ],
 )
-def test_a_subject_that_is_not_an_object_is_refused_as_a_problem(valid_response):
+def test_a_field_of_the_wrong_shape_is_refused_as_a_problem(valid_response, change, named):
     response, username = valid_response
-    _import(json.dumps({**response, "subject": "SU-1"}).encode(), username)
-
-
-def _tolerating_known_faults(call) -> None:
-    """The AttributeError above is pinned by its xfail test; everything else must hold."""
-    try:
-        call()
-    except AttributeError as error:
-        message = str(error)
-    else:
-        return
-    assert "object has no attribute 'get'" in message
+    shown = _refused(json.dumps(change(response)).encode(), username)
+    assert named in shown
 
 
 @fuzz(st.data(), share=0.3)
 def test_a_mutated_response_is_imported_whole_or_refused(valid_response, data):
     response, username = valid_response
     document = mutate(response, data, JSON_TREE)
-    _tolerating_known_faults(lambda: _import(json.dumps(document).encode(), username))
+    _import(json.dumps(document).encode(), username)
 
 
 @fuzz(
     st.one_of(st.binary(max_size=200), JSON_TREE.map(lambda t: json.dumps(t).encode())), share=0.2
 )
 def test_any_json_or_bytes_are_imported_whole_or_refused(valid_response, body):
-    _tolerating_known_faults(lambda: _import(body, valid_response[1]))
+    _import(body, valid_response[1])
 
 
 EXAMPLE = yaml.safe_load(
@@ -102,7 +133,7 @@ EXAMPLE = yaml.safe_load(
 EXAMPLE_FOLDER = Path(__file__).resolve().parents[2] / "examples" / "psw-impact"
 
 
-def _read_manifest(text: str, tolerate_known_fault: bool = True) -> list[str] | None:
+def _read_manifest(text: str) -> list[str] | None:
     """Read TEXT as the manifest of a copy of the example folder (its files linked in): None
     if it is sound, else the problems listed."""
     with tempfile.TemporaryDirectory() as folder:
@@ -114,10 +145,6 @@ def _read_manifest(text: str, tolerate_known_fault: bool = True) -> list[str] | 
             manifest = load_example_manifest(path)
         except ExampleError as error:
             return error.problems
-        except OSError as error:  # the known fault pinned below
-            if tolerate_known_fault and error.errno == errno.ENAMETOOLONG:
-                return None
-            raise
         assert manifest.study.is_file()
         return None
 
@@ -127,14 +154,16 @@ def _manifest(text: str) -> None:
     assert problems is None or (problems and all(problems))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="known fault: load_example_manifest (evaluation/example.py) calls is_file() on a "
-    "name from the manifest; a name too long for the file system raises OSError",
-)
 def test_a_file_name_too_long_is_refused_as_a_problem():
-    assert _read_manifest("study: " + "x" * 300 + ".yaml\n", tolerate_known_fault=False)
+    problems = _read_manifest("study: " + "x" * 300 + ".yaml\n")
+    assert problems is not None
+    assert any("study: cannot open 'xxx" in p and "too long" in p for p in problems)
+
+
+def test_a_manifest_nested_too_deeply_is_refused_as_a_problem():
+    problems = _read_manifest("[" * 5000)
+    assert problems == [problems[0]]
+    assert "nested too deeply" in problems[0]
 
 
 def test_the_unmutated_manifest_is_valid():

@@ -2,13 +2,12 @@
 any bytes give a parsed source or the parser's own error, never anything else."""
 
 import io
+import struct
 import zipfile
-import zlib
 
 import docx
 import pytest
 from hypothesis import strategies as st
-from lxml import etree
 
 from alongside.qualitative import refi
 from alongside.qualitative.sources import SourceError, parse_open_answers, parse_source
@@ -48,23 +47,11 @@ NEWLINE = st.sampled_from(["\n", "\r\n", "\r"])
 SUFFIX = st.sampled_from(["t.txt", "t.vtt", "t.srt", "t.docx", "t.TXT", "t.pdf", "noext"])
 
 
-# Faults the fuzzing found in code this suite does not own, reported to be fixed. Each is pinned
-# by a strict xfail test at the end of this file: once it is fixed that test fails, and the
-# fault comes off these lists.
-# A flipped byte in a ZIP header can also mark a member encrypted (RuntimeError) or name an
-# unknown compression method (NotImplementedError): zipfile raises those too.
-ZIP_FAULTS = (zlib.error, EOFError, RuntimeError, NotImplementedError)
-DOCX_KNOWN_FAULTS = (*ZIP_FAULTS, etree.XMLSyntaxError)
-QDPX_KNOWN_FAULTS = ZIP_FAULTS
-
-
-def _parsed_or_refused(call, known=()):
+def _parsed_or_refused(call):
     try:
         call()
     except SourceError as error:
         message = str(error)
-    except known:
-        return
     else:
         return
     assert message
@@ -126,7 +113,7 @@ def _damage(body: bytes, data) -> bytes:
 @fuzz(st.data(), share=0.5)
 def test_a_damaged_word_document_is_read_or_refused(data):
     body = _damage(VALID_DOCX, data)
-    _parsed_or_refused(lambda: parse_source(body, "interview.docx"), DOCX_KNOWN_FAULTS)
+    _parsed_or_refused(lambda: parse_source(body, "interview.docx"))
 
 
 # What Word can hold in a paragraph: no control characters but tab and line breaks.
@@ -147,8 +134,6 @@ def _read_or_refused(body: bytes) -> None:
         refi.read_qdpx(body)
     except refi.RefiError as error:
         problems = error.problems
-    except QDPX_KNOWN_FAULTS:
-        return
     else:
         return
     assert problems
@@ -226,41 +211,69 @@ def _corrupt_first_member(body: bytes, member: str) -> bytes:
     return bytes(damaged)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=zlib.error,
-    reason="known fault: parse_docx (qualitative/sources.py) lets zlib.error out of a .docx "
-    "whose compressed data is damaged (also EOFError when cut short)",
-)
-def test_a_docx_with_damaged_compressed_data_is_refused_plainly():
-    with pytest.raises(SourceError):
-        parse_source(_corrupt_first_member(VALID_DOCX, "word/document.xml"), "t.docx")
+def _central_entry(body: bytes, member: str) -> int:
+    """Where MEMBER's entry in the ZIP's central directory starts."""
+    at = zipfile.ZipFile(io.BytesIO(body)).start_dir
+    while body[at : at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack("<HHH", body[at + 28 : at + 34])
+        if body[at + 46 : at + 46 + name_length].decode() == member:
+            return at
+        at += 46 + name_length + extra_length + comment_length
+    raise AssertionError(f"no {member} in the central directory")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=etree.XMLSyntaxError,
-    reason="known fault: parse_docx (qualitative/sources.py) lets lxml's XMLSyntaxError out "
-    "of a .docx whose document part is not well-formed XML",
-)
-def test_a_docx_with_broken_xml_is_refused_plainly():
-    source = zipfile.ZipFile(io.BytesIO(VALID_DOCX))
+def _marked(body: bytes, member: str, *, encrypted: bool = False, method: int | None = None):
+    """Mark a member encrypted, or as stored with another compression method."""
+    at = _central_entry(body, member)
+    damaged = bytearray(body)
+    if encrypted:
+        damaged[at + 8] |= 0x01
+    if method is not None:
+        damaged[at + 10 : at + 12] = struct.pack("<H", method)
+    return bytes(damaged)
+
+
+def _with_broken_xml(body: bytes, member: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(body))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in source.namelist():
-            broken = name == "word/document.xml"
-            target.writestr(name, b"<a><b></a>" if broken else source.read(name))
-    with pytest.raises(SourceError):
-        parse_source(out.getvalue(), "t.docx")
+            target.writestr(name, b"<a><b></a>" if name == member else source.read(name))
+    return out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=zlib.error,
-    reason="known fault: read_qdpx (qualitative/refi.py) catches BadZipFile, OSError and "
-    "ValueError while reading members, not zlib.error (nor EOFError, RuntimeError for a "
-    "member marked encrypted, NotImplementedError for an unknown compression method)",
-)
-def test_a_qdpx_with_damaged_compressed_data_is_refused_plainly():
-    with pytest.raises(refi.RefiError):
-        refi.read_qdpx(_corrupt_first_member(VALID_QDPX, "project.qde"))
+def _longer_than_the_file(body: bytes, member: str) -> bytes:
+    """The directory says the member is stored, and longer than the file (EOFError)."""
+    at = _central_entry(body, member)
+    damaged = bytearray(body)
+    damaged[at + 10 : at + 12] = struct.pack("<H", zipfile.ZIP_STORED)
+    damaged[at + 20 : at + 28] = struct.pack("<II", 10**7, 10**7)
+    return bytes(damaged)
+
+
+DAMAGE = {
+    "compressed data spoilt": lambda body, member: _corrupt_first_member(body, member),
+    "member longer than the file": _longer_than_the_file,
+    "member marked encrypted": lambda body, member: _marked(body, member, encrypted=True),
+    "unknown compression method": lambda body, member: _marked(body, member, method=99),
+    "member not well-formed XML": _with_broken_xml,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_docx_is_refused_plainly(damage):
+    body = DAMAGE[damage](VALID_DOCX, "word/document.xml")
+    with pytest.raises(SourceError, match="the file is damaged or not a Word document"):
+        parse_source(body, "t.docx")
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_qdpx_is_refused_plainly(damage):
+    body = DAMAGE[damage](VALID_QDPX, "project.qde")
+    with pytest.raises(refi.RefiError) as refused:
+        refi.read_qdpx(body)
+    assert refused.value.problems
+    assert all(problem for problem in refused.value.problems)
+    if damage != "member not well-formed XML":  # that one is read, and its XML refused
+        assert refused.value.problems == [refused.value.problems[0]]
+        assert refused.value.problems[0].startswith("the file is damaged or not a .qdpx: ")

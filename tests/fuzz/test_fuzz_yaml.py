@@ -144,11 +144,40 @@ def test_an_alias_bomb_is_refused_or_read_quickly(loader):
     _through_files("\n".join(lines).encode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="known fault: read_yaml's duplicate-key check hashes a YAML complex key "
-    "(measures/definitions.py _construct_mapping) and raises TypeError, not DefinitionError",
+@pytest.mark.parametrize(
+    "body",
+    [b"? [complex, key]\n: value\n", b"slug: x\n? {a: 1}\n: value\n", b"? !!set {a}\n: 1\n"],
 )
-def test_a_complex_mapping_key_is_refused_as_a_problem():
-    _through_files(b"? [complex, key]\n: value\n")
+def test_a_complex_mapping_key_is_refused_as_a_problem(body):
+    for call in (
+        lambda path: load_study_file(path, available=AVAILABLE),
+        lambda path: load_definition_file(path),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "complex.yaml"
+            path.write_bytes(body)
+            with pytest.raises((StudyFileError, DefinitionError)) as refused:
+                call(path)
+        assert "cannot be a key" in refused.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 5000,
+        b"{a: " * 5000,
+        ("a:\n" + "".join(" " * depth + "b:\n" for depth in range(1, 3000))).encode(),
+    ],
+)
+def test_yaml_nested_too_deeply_is_refused_as_a_problem(body):
+    """PyYAML builds nested lists and mappings by recursion; Python's limit must not show."""
+    for call in (
+        lambda path: load_study_file(path, available=AVAILABLE),
+        lambda path: load_definition_file(path),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "deep.yaml"
+            path.write_bytes(body)
+            with pytest.raises((StudyFileError, DefinitionError)) as refused:
+                call(path)
+        assert refused.value.problems

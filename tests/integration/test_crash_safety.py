@@ -126,8 +126,9 @@ def loaded_study(tmp_path_factory):
 
 @pytest.fixture
 def workdir(loaded_study, tmp_path):
-    """A private copy of the loaded database."""
+    """A private copy of the loaded database, with the pseudonym key its codes were sealed with."""
     shutil.copy(loaded_study[0], tmp_path / "alongside.sqlite3")
+    shutil.copytree(loaded_study[0].parent / "keys", tmp_path / "keys")
     return tmp_path
 
 

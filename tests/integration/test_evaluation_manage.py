@@ -7,6 +7,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from alongside.core.access import RoleCode
 from alongside.core.models import AuditAction, AuditEvent
 from alongside.evaluation import actions
 from alongside.evaluation.actions import manage
@@ -25,6 +26,7 @@ from alongside.evaluation.models import (
 from alongside.evaluation.studyfile import parse_study
 from alongside.evaluation.studyfile_dump import dump_study
 from tests import factories
+from tests.pseudonyms import by_code, codes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +68,6 @@ def study(personas):
 
 @pytest.fixture
 def other_evaluator(db):
-    from alongside.core.access import RoleCode
-
     person = factories.PersonFactory()
     factories.MembershipFactory(person=person, team=None, role=RoleCode.EVALUATOR)
     return person.user
@@ -267,7 +267,7 @@ def test_the_approvals_grid_sets_and_clears_approvals(study, client_for):
     # Nobody can now be registered there, and the refusal names the status.
     with pytest.raises((ImportRejected, ValidationError), match="status: refused"):
         _register(study, "participant,cohort,site,method\nB-1,service-users,CHO2,interview\n")
-    assert not Participant.objects.filter(code="B-1").exists()
+    assert not Participant.objects.filter(**by_code("B-1")).exists()
 
 
 def test_choosing_the_instruments_of_a_cohort(study, client_for):
@@ -391,6 +391,15 @@ def test_an_administrator_adds_an_evaluator_by_username_and_from_the_list(
     choices = dict(client.get(_url("members")).context["form"].fields["evaluator"].choices)
     assert other_evaluator.username in choices
     assert "evaluator" not in choices  # already a member
+    # Identifiers are the pseudonym key's: only an evaluator who is also an administrator.
+    refused = client.post(
+        _url("members"), {"evaluator": other_evaluator.username, "may_see_identifiers": "on"}
+    )
+    assert "only administrators may read" in refused.content.decode()
+    assert not StudyMember.objects.filter(study=study, user=other_evaluator).exists()
+    factories.MembershipFactory(
+        person=other_evaluator.person, team=None, role=RoleCode.ADMINISTRATOR
+    )
     response = client.post(
         _url("members"), {"evaluator": other_evaluator.username, "may_see_identifiers": "on"}
     )
@@ -441,7 +450,7 @@ def test_registering_participants_from_the_browser(study, client_for):
     assert response.context["problems"] == []
     assert response.context["result"].participants_created == 2
     assert "2 participants registered" in response.content.decode()
-    assert set(Participant.objects.values_list("code", flat=True)) == {"A-1", "A-2"}
+    assert set(codes(Participant.objects.all())) == {"A-1", "A-2"}
     again = _post_people(client, PEOPLE)
     assert again.context["result"].participants_created == 0
     assert Participant.objects.count() == 2
@@ -489,7 +498,7 @@ def test_the_participant_list_filters_and_is_audited(study, client_for):
 
 def _person(study):
     _register(study)
-    return Participant.objects.get(study=study, code="A-1")
+    return Participant.objects.get(study=study, **by_code("A-1"))
 
 
 def test_the_participant_page_is_audited_and_shows_no_code(study, client_for):

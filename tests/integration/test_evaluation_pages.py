@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -14,6 +15,7 @@ from alongside.evaluation.models import Participant, Response
 from alongside.evaluation.study_data import study_data
 from alongside.evaluation.summaries import NOT_APPROVED_TEXT, participant_table
 from tests.integration.url_rules.evaluation import EXAMPLE, SLUG, load_example
+from tests.pseudonyms import by_code, make_administrator
 
 
 @pytest.fixture
@@ -234,16 +236,22 @@ def test_an_evaluator_who_is_not_a_member_reaches_nothing_of_the_study(example, 
         assert client.get(reverse(name, args=args)).status_code == 404, name
 
 
-def test_participant_codes_only_for_a_member_allowed_them(example, personas):
+def test_participant_codes_only_for_an_administrator_member_allowed_them(example, personas):
     client = _client(personas, "evaluator")
     url = reverse("evaluation:export", args=[SLUG, "wide-csv"]) + "?identifiers=1"
     assert client.get(url).status_code == 403
     page = client.get(reverse("evaluation:study", args=[SLUG])).content.decode()
     assert "with participant codes" not in page
+    with pytest.raises(ValidationError, match="only administrators"):
+        add_study_member(
+            by=None, study=example, user=personas.user("evaluator"), may_see_identifiers=True
+        )
 
+    make_administrator(personas.evaluator)
     add_study_member(
         by=None, study=example, user=personas.user("evaluator"), may_see_identifiers=True
     )
+    client = _client(personas, "evaluator")
     page = client.get(reverse("evaluation:study", args=[SLUG])).content.decode()
     assert "with participant codes" in page
     response = client.get(url)
@@ -253,7 +261,7 @@ def test_participant_codes_only_for_a_member_allowed_them(example, personas):
     code = first.split(",")[1]
     assert code[:3] in {"SU-", "PR-", "PW-"}
     assert Participant.objects.filter(
-        study=example, pseudonym=first.split(",")[0], code=code
+        study=example, pseudonym=first.split(",")[0], **by_code(code)
     ).exists()
     assert "identified" in response["Content-Disposition"]
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).get()

@@ -1,5 +1,7 @@
 """Paper forms: keying, double entry, resolution, and what counts (only verified forms)."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -19,9 +21,11 @@ from alongside.evaluation.models import (
     Response,
     ResponseSource,
 )
+from alongside.evaluation.pseudonym_key import digest
 from alongside.evaluation.queries import counted_answers, counted_participants
 from alongside.evaluation.study_data import study_data
 from tests.integration.url_rules.evaluation_paper import ITEMS, evaluator, paper_study
+from tests.pseudonyms import by_code, code_of
 
 ANSWERS = dict.fromkeys(ITEMS, "3") | {"hope": "Very much", "heard": ""}
 MODELS = (PaperForm, PaperEntry, Participant, Response)
@@ -83,7 +87,7 @@ def test_a_single_entry_is_verified_at_once_and_counts(study, people):
     form = key(first, study, double_entry=False)
     assert form.status == PaperFormStatus.VERIFIED
     assert form.verified_at is not None
-    participant = Participant.objects.get(study=study, code="SU-900")
+    participant = Participant.objects.get(study=study, **by_code("SU-900"))
     assert participant.method == "paper-survey"
     assert participant.pseudonym.startswith("P-")
     response = form.response
@@ -104,7 +108,7 @@ def test_a_single_entry_is_verified_at_once_and_counts(study, people):
 
 def test_a_known_participant_is_matched_not_registered_again(study, people):
     first, _, _ = people
-    known = Participant.objects.get(study=study, code="SU-101")
+    known = Participant.objects.get(study=study, **by_code("SU-101"))
     before = Participant.objects.count()
     form = key(first, study, participant_code="SU-101", double_entry=False)
     assert Participant.objects.count() == before
@@ -195,7 +199,7 @@ def test_an_unverified_form_counts_nowhere(study, people):
     form = key(first, study)
     assert form.status == PaperFormStatus.AWAITING_SECOND_ENTRY
     assert form.response is None
-    assert not Participant.objects.filter(study=study, code="SU-900").exists()
+    assert not Participant.objects.filter(study=study, **by_code("SU-900")).exists()
     assert list(counted_answers(study)) == answers_before
     assert study_data(study) == before
 
@@ -215,7 +219,7 @@ def test_agreeing_entries_verify_the_form(study, people):
     form = second(other, key(first, study))
     assert form.status == PaperFormStatus.VERIFIED
     assert form.response.answers["hope"] == 4
-    assert Participant.objects.filter(study=study, code="SU-900").exists()
+    assert Participant.objects.filter(study=study, **by_code("SU-900")).exists()
     assert list(form.entries.values_list("entered_by", flat=True)) == [first.pk, other.pk]
 
 
@@ -235,7 +239,9 @@ def test_disagreements_wait_for_a_third_person(study, people):
     form = second(other, form, participant_code="SU-909", answers=ANSWERS | {"hope": "2"})
     assert form.status == PaperFormStatus.DISAGREEMENT
     assert form.response is None
-    assert not Participant.objects.filter(code__in=["SU-900", "SU-909"]).exists()
+    assert not Participant.objects.filter(
+        code_digest__in=[digest("SU-900"), digest("SU-909")]
+    ).exists()
     assert AuditEvent.objects.filter(
         object_type="evaluation.paperform", object_id=str(form.pk), detail__disagreements=2
     ).exists()
@@ -259,10 +265,10 @@ def test_disagreements_wait_for_a_third_person(study, people):
     )
     assert form.status == PaperFormStatus.VERIFIED
     assert form.resolved_by == third
-    assert form.participant_code == "SU-909"
-    assert form.response.participant.code == "SU-909"
+    assert form.participant_digest == digest("SU-909")
+    assert code_of(form.response.participant) == "SU-909"
     assert form.response.answers["hope"] == 4
-    assert not Participant.objects.filter(code="SU-900").exists()
+    assert not Participant.objects.filter(**by_code("SU-900")).exists()
 
 
 def test_a_resolution_is_checked_again_before_it_counts(study, people):
@@ -401,3 +407,45 @@ def test_the_resolve_page_shows_both_entries_to_a_third_person_only(study, peopl
     verified = PaperForm.objects.get(pk=form.pk)
     assert verified.status == PaperFormStatus.VERIFIED
     assert verified.response.answers["hope"] == 2
+
+
+def test_a_code_disagreement_is_resolved_by_typing_the_code_on_the_paper(study, people):
+    first, other, third = people
+    form = second(other, key(first, study), participant_code="SU-909")
+    url = reverse("evaluation:paper-resolve", args=[study.slug, form.pk])
+    page = client(third).get(url)
+    body = page.content.decode()
+    # Neither keyed code is shown, not even to the third person: they read it on the paper.
+    assert "SU-900" not in body
+    assert "SU-909" not in body
+    assert 'name="participant_code"' in body
+    wrong = client(third).post(url, {"participant_code": "SU-555"})
+    assert "Neither entry keyed this code" in wrong.content.decode()
+    assert PaperForm.objects.get(pk=form.pk).status == PaperFormStatus.DISAGREEMENT
+    done = client(third).post(url, {"participant_code": " su-909 "})
+    assert done.status_code == 302
+    verified = PaperForm.objects.get(pk=form.pk)
+    assert verified.status == PaperFormStatus.VERIFIED
+    # The code registered is the one keyed on the matching entry, as it was typed there.
+    assert code_of(verified.response.participant) == "SU-909"
+    assert verified.resolved_answers == {"participant_code": digest("SU-909")}
+
+
+def test_keyings_hold_the_code_only_as_a_digest_and_sealed(study, people):
+    first, other, _ = people
+    form = key(first, study)
+    (entry,) = form.entries.all()
+    assert set(entry.answers) == {
+        "participant_digest",
+        "participant_sealed",
+        "site",
+        "cohort",
+        "items",
+    }
+    assert entry.answers["participant_digest"] == digest("SU-900")
+    assert "SU-900" not in json.dumps(entry.answers)
+    assert form.participant_digest == digest("SU-900")
+    # The second person types the code in another case: the same person.
+    verified = second(other, form, participant_code="su-900")
+    assert verified.status == PaperFormStatus.VERIFIED
+    assert code_of(verified.response.participant) == "SU-900"

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from alongside.core.models import AuditAction, AuditEvent
 from alongside.evaluation.models import Study
+from tests.pseudonyms import make_administrator
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "psw-impact"
 IMPORTS = [
@@ -103,7 +104,9 @@ def test_every_export_format_is_written_de_identified_and_audited(example, tmp_p
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 5
 
 
-def test_the_export_command_adds_codes_only_for_a_member_allowed_them(example, tmp_path, personas):
+def test_the_export_command_adds_codes_only_for_an_administrator_member_allowed_them(
+    example, tmp_path, personas
+):
     out = tmp_path / "wide.csv"
     evaluator = personas.evaluator.user.username
     command = ["study", "export", "psw-impact", "--format", "wide-csv", "--out", str(out)]
@@ -113,6 +116,9 @@ def test_the_export_command_adds_codes_only_for_a_member_allowed_them(example, t
     with pytest.raises(CommandError, match="--identifiers"):
         _run(*command, "--identifiers", "--as", evaluator)
     assert not out.exists()
+    with pytest.raises(CommandError, match="nothing was changed"):
+        _run("study", "members", "psw-impact", "--add", evaluator, "--identifiers")
+    make_administrator(personas.evaluator)
     _run("study", "members", "psw-impact", "--add", evaluator, "--identifiers")
     with pytest.raises(CommandError, match="never carries"):
         _run(*command[:4], "long-csv", "--out", str(out), "--identifiers", "--as", evaluator)

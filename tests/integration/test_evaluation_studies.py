@@ -12,6 +12,7 @@ from alongside.evaluation import actions
 from alongside.evaluation.actions import studies as study_actions
 from alongside.evaluation.models import ConsentPurpose, Participant, Response, Study
 from alongside.evaluation.queries import counted_answers, counted_participants
+from tests.pseudonyms import by_code, codes, open_code
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "psw-impact"
 MINIMAL = """slug: psw-impact
@@ -219,7 +220,7 @@ def test_withdrawal_leaves_the_person_out_of_every_count(tmp_path, keep_data):
         "su-experience",
     )
     study = Study.objects.get()
-    a = Participant.objects.get(code="A")
+    a = Participant.objects.get(**by_code("A"))
     actions.record_consent(
         by=None,
         participant=a,
@@ -231,7 +232,7 @@ def test_withdrawal_leaves_the_person_out_of_every_count(tmp_path, keep_data):
     assert len(counted_participants(study)) == 2
     actions.withdraw_participant(by=None, participant=a, keep_data=keep_data)
     rows = counted_participants(study)
-    assert [r.pseudonym for r in rows] == [Participant.objects.get(code="B").pseudonym]
+    assert [r.pseudonym for r in rows] == [Participant.objects.get(**by_code("B")).pseudonym]
     assert rows[0].site == "CHO1"
     assert rows[0].team_type is None
     assert [(r.item, r.value) for r in counted_answers(study)] == [("valued", None)]
@@ -280,7 +281,10 @@ def test_batches_add_replace_and_keep_answers_and_number_pseudonyms_over_the_fil
     assert "8 row(s); 3 new participant(s); responses: 3 added, 2 replaced, 3 unchanged" in (
         capsys.readouterr().out
     )
-    answers = dict(Response.objects.values_list("participant__code", "answers"))
+    answers = {
+        open_code(sealed): given
+        for sealed, given in Response.objects.values_list("participant__code_sealed", "answers")
+    }
     assert answers == {
         f"S-{n}": {"valued": (n + 1) % 5 if n in (1, 3) else n % 5} for n in range(8)
     }
@@ -290,12 +294,17 @@ def test_batches_add_replace_and_keep_answers_and_number_pseudonyms_over_the_fil
     # The first import numbered its five people 1 to 5 in some order, the second 6 to 8.
     assert {
         p
-        for c, p in Participant.objects.values_list("code", "pseudonym")
+        for c, p in zip(
+            codes(Participant.objects.all()),
+            Participant.objects.values_list("pseudonym", flat=True),
+            strict=True,
+        )
         if c in {"S-5", "S-6", "S-7"}
     } == {"P-0006", "P-0007", "P-0008"}
     assert all(p.created_at is not None for p in Participant.objects.all())
     assert all(r.created_at is not None for r in Response.objects.all())
-    assert Participant.objects.get(code="S-0").method == "online-survey"  # a known one is kept
+    # A known one is kept.
+    assert Participant.objects.get(**by_code("S-0")).method == "online-survey"
 
 
 def test_participants_register_in_batches_from_an_open_file(tmp_path, monkeypatch):
@@ -315,8 +324,9 @@ def test_participants_register_in_batches_from_an_open_file(tmp_path, monkeypatc
         again = actions.import_participants(by=None, study=study, data=file, filename=path.name)
     assert (result.rows, result.participants_created) == (5, 5)
     assert (again.rows, again.participants_created) == (5, 0)
-    assert dict(Participant.objects.values_list("code", "team_type")) == {
-        f"S-{n}": f"t{n}" for n in range(5)
-    }
+    assert {
+        open_code(sealed): team
+        for sealed, team in Participant.objects.values_list("code_sealed", "team_type")
+    } == {f"S-{n}": f"t{n}" for n in range(5)}
     assert not Participant.objects.filter(withdrawn_at__isnull=False).exists()
     assert all(p.keep_data_on_withdrawal for p in Participant.objects.all())

@@ -152,3 +152,25 @@ def test_import_response_reports_a_response_it_cannot_store_and_writes_nothing(p
     with pytest.raises(CommandError, match="nothing was loaded"):
         run("import-response", str(path), "--as", personas.psw.user.username)
     assert Administration.objects.count() == before
+
+
+def test_import_response_refuses_json_nested_too_deeply(personas, tmp_path):
+    """Deep nesting overflows Python's JSON parser; the command names the file instead."""
+    from alongside.measures.models import Administration
+
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    before = Administration.objects.count()
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command(
+            "instrument",
+            "import-response",
+            str(path),
+            "--as",
+            personas.psw.user.username,
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert Administration.objects.count() == before
+    assert f"{path}: the JSON is nested too deeply" in err.getvalue()

@@ -32,6 +32,7 @@ from alongside.reports.queries import practice_input
 from tests.integration.test_privacy_export import GOAL, NOTE, PROGRESS, full_record
 from tests.integration.url_rules.privacy import interviewed_participant
 from tests.integration.url_rules.qualitative import TRANSCRIPT
+from tests.pseudonyms import code_of
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -161,7 +162,7 @@ def test_erasing_a_participant_keeps_everyone_elses_offsets(personas):
     assert not Response.objects.filter(participant=participant).exists()
     assert not Consent.objects.filter(participant=participant).exists()
     participant.refresh_from_db()
-    assert participant.code == f"erased-{participant.pk}"
+    assert code_of(participant) == f"erased-{participant.pk}"
     assert participant.withdrawn_at is not None
     assert Speaker.objects.get(participant=participant).label.startswith("Erased")
     assert counts["qualitative.coding"] == 1

@@ -128,6 +128,10 @@ PRACTICE_AND_MEASURES = [
         "measures.InstrumentVersion",
         "measures.TextPack",
         "measures.Schedule",
+        # Counts for the report and dashboard (practice/rollups.py), not about anyone.
+        "practice.PracticeCount",
+        "practice.CaseloadCount",
+        "practice.FigureChange",
     }
 ]
 

@@ -11,6 +11,7 @@ from alongside.core.models import AuditEvent
 from alongside.evaluation.models import Participant
 from alongside.practice.models import ServiceUser
 from tests.integration.url_rules.privacy import interviewed_participant
+from tests.pseudonyms import code_of
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_erasing_a_participant_through_the_page(personas, client_for):
         url, {"what": "erase", "request_reference": "P-1", "confirm": participant.pseudonym}
     )
     assert response.status_code == 302
-    assert Participant.objects.get(pk=participant.pk).code.startswith("erased-")
+    assert code_of(Participant.objects.get(pk=participant.pk)).startswith("erased-")
 
 
 def test_an_evaluator_cannot_erase_even_in_their_own_study(personas, client_for):
@@ -121,4 +122,4 @@ def test_an_evaluator_cannot_erase_even_in_their_own_study(personas, client_for)
         {"what": "erase", "request_reference": "P-2", "confirm": participant.pseudonym},
     )
     assert response.status_code == 403
-    assert Participant.objects.get(pk=participant.pk).code == "SU-1"
+    assert code_of(Participant.objects.get(pk=participant.pk)) == "SU-1"

@@ -1,6 +1,6 @@
-"""The pseudonym key (`Participant.code`) shows on no page and in no download, except the
-identified study export for members allowed identifiers and the subject export for
-administrators (docs/decisions/0009-pseudonym-key.md)."""
+"""The pseudonym key (participant codes, stored only sealed) shows on no page and in no download,
+except the identified study export for administrator members allowed identifiers and the subject
+export for administrators (docs/decisions/0009-pseudonym-key.md)."""
 
 import re
 
@@ -8,12 +8,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alongside.core.access import RoleCode
 from alongside.evaluation.actions import add_study_member
 from alongside.evaluation.models import Participant
+from alongside.organisation.models import Membership
 from alongside.qualitative.models import Source
 from tests.integration.test_url_sweep import RULES
 from tests.integration.url_rules.evaluation import load_example
 from tests.integration.url_rules.privacy import interviewed_participant
+from tests.pseudonyms import codes, make_administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +46,7 @@ def test_no_page_shows_a_participant_code(personas):
             continue
         url = reverse(name, kwargs=rule.kwargs(personas) if rule.kwargs else None)
         typed = _typed_in_transcripts()
-        codes = [
-            c
-            for c in Participant.objects.values_list("code", flat=True)
-            if not _codes_shown(typed, [c])
-        ]
+        hidden = [c for c in codes(Participant.objects.all()) if not _codes_shown(typed, [c])]
         for persona in sorted(rule.allowed):
             client = Client()
             client.force_login(personas.user(persona))
@@ -56,7 +55,7 @@ def test_no_page_shows_a_participant_code(personas):
                 ("application/zip", "application/vnd", "application/x-spss")
             ):
                 continue
-            shown = _codes_shown(response.content.decode(errors="replace"), codes)
+            shown = _codes_shown(response.content.decode(errors="replace"), hidden)
             if shown:
                 leaks.append((name, persona, shown[:3]))
     assert not leaks
@@ -67,17 +66,24 @@ def _export(client, study, identifiers):
     return client.get(url, {"identifiers": "1"} if identifiers else {})
 
 
-def test_the_identified_export_is_for_members_allowed_identifiers_only(personas):
+def test_the_identified_export_is_for_administrator_members_allowed_identifiers_only(personas):
     study = load_example(personas)
-    code = Participant.objects.filter(study=study).values_list("code", flat=True).first()
+    code = codes(Participant.objects.filter(study=study))[0]
     client = Client()
     client.force_login(personas.user("evaluator"))
     assert code not in _export(client, study, identifiers=False).content.decode()
     refused = _export(client, study, identifiers=True)
     assert refused.status_code in (403, 404) or code not in refused.content.decode()
+    # A member allowed identifiers who has since lost the administrator role opens nothing.
+    make_administrator(personas.evaluator)
     add_study_member(
         by=None, study=study, user=personas.user("evaluator"), may_see_identifiers=True
     )
+    Membership.objects.filter(person=personas.evaluator, role=RoleCode.ADMINISTRATOR).delete()
+    client = Client()
+    client.force_login(personas.user("evaluator"))
+    assert _export(client, study, identifiers=True).status_code == 403
+    make_administrator(personas.evaluator)
     client = Client()
     client.force_login(personas.user("evaluator"))
     assert code in _export(client, study, identifiers=True).content.decode()
@@ -109,6 +115,5 @@ def test_the_personal_links_download_shows_no_code_to_members_without_identifier
         reverse("evaluation:invitations-create", args=[study.slug]),
         {"pair": f"{pair.site.pk}:{pair.cohort.pk}"},
     )
-    codes = list(Participant.objects.filter(study=study).values_list("code", flat=True))
     assert response.status_code == 200
-    assert not _codes_shown(response.content.decode(), codes)
+    assert not _codes_shown(response.content.decode(), codes(Participant.objects.all()))

@@ -10,6 +10,7 @@ from alongside.evaluation.models import Participant
 from alongside.qualitative import actions
 from alongside.qualitative.models import Code, Coding, QuoteMark, Source
 from tests.integration.url_rules.qualitative import SLUG, qual_project
+from tests.pseudonyms import by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_the_quote_bank_redacts_names_and_attributes_by_role(project, client):
 
 
 def test_the_quote_bank_leaves_out_people_who_withdrew(project, client):
-    participant = Participant.objects.get(study=project.study, code="SU-1")
+    participant = Participant.objects.get(study=project.study, **by_code("SU-1"))
     withdraw_participant(by=None, participant=participant, keep_data=True)
     page = client.get(url("quotes")).content.decode()
     assert "just listened" not in page
@@ -160,7 +161,7 @@ def test_the_quote_bank_leaves_out_people_without_consent(project, client, perso
         by=None,
         speaker=speaker,
         role_label="Service user",
-        participant=Participant.objects.get(study=project.study, code="SU-3"),
+        participant=Participant.objects.get(study=project.study, **by_code("SU-3")),
         cohort=None,
         site=None,
         is_interviewer=False,

@@ -11,8 +11,9 @@ from django.core.management import call_command
 
 from alongside.demo.generator import DEFAULT_SEED
 from alongside.demo.loader import load_programme
-from alongside.demo.qualitative import SLUG
+from alongside.demo.qualitative import PARTICIPANTS, SLUG
 from alongside.demo.scales import SEED
+from alongside.demo.surveys import survey_files
 from tests.integration.url_rules.evaluation import load_example
 
 # The example study ran in the first half of 2025; the demo's records end on its last day.
@@ -74,3 +75,31 @@ def test_the_demo_qualitative_study_reports_its_themes_and_quotes(demo, tmp_path
     assert themes["quotes"]
     assert all(q["attribution"] for q in themes["quotes"])
     assert "Aoife" not in out.read_text()  # quotes come redacted from the quote bank
+
+
+def test_the_demo_qualitative_study_reports_all_three_surveys(demo, tmp_path):
+    out = tmp_path / "voices.json"
+    call_command("report", SLUG, "--out", str(out), stdout=StringIO(), stderr=StringIO())
+    data = json.loads(out.read_text())
+    # Interviewees and focus-group members plus the survey respondents: at least five of every
+    # cohort at each site, so that no participant cell is hidden.
+    cells = data["participants"]
+    assert len(cells) == 6
+    assert all(c["n"] >= 10 and not c["suppressed"] for c in cells)
+    assert sum(c["n"] for c in cells) == len(PARTICIPANTS) + sum(
+        len(body.splitlines()) - 1
+        for body in survey_files(sorted({c["site"] for c in cells})).values()
+    )
+    for ident, instrument in (
+        ("service-users", "su-experience"),
+        ("providers", "provider-survey"),
+        ("psws", "psw-survey"),
+    ):
+        section = _section(data, ident)
+        assert section["charts"], ident
+        rows = section["tables"][0]["rows"]
+        assert rows, ident
+        assert all(int(row[2]) >= 5 for row in rows), ident
+        # Some combined figure is shown, not every one hidden.
+        assert any("%" in row[4] for row in rows), ident
+        assert {e["instrument"] for e in data["items"] if e["cohort"] == ident} == {instrument}

@@ -41,6 +41,7 @@ def test_serve_answers_with_pages_and_static_files(tmp_path):
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     alongside = [sys.executable, "-m", "alongside"]
+    subprocess.run([*alongside, "pseudonym_key", "create"], env=env, check=True, timeout=120)
     subprocess.run([*alongside, "migrate", "-v0"], env=env, check=True, timeout=120)
     server = subprocess.Popen(
         [*alongside, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from alongside.core.logging import NoPersonalDataFilter
+from alongside.evaluation.pseudonym_key import create_key_file
 
 
 def _run(env_extra, *args):
@@ -39,7 +40,25 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_pseudonym_key(tmp_path):
+    result = _run(
+        {
+            "ALONGSIDE_ENV": "production",
+            "SECRET_KEY": "a-long-random-secret-" + "q8Z" * 20,
+            "ALLOWED_HOSTS": "alongside.example.org",
+            "ALONGSIDE_DATA_DIR": str(tmp_path),
+        },
+        "check",
+    )
+    assert result.returncode != 0
+    assert "alongside.E101" in result.stderr
+    assert "pseudonym key file" in result.stderr
+    assert not (tmp_path / "keys" / "pseudonym.key").exists()
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
+    # A production installation creates its pseudonym key first (docs/deployment.md).
+    create_key_file(tmp_path / "keys" / "pseudonym.key")
     result = _run(
         {
             "ALONGSIDE_ENV": "production",

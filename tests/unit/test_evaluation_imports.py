@@ -18,6 +18,7 @@ from alongside.evaluation.imports import (
     read_table,
     response_lines,
 )
+from alongside.evaluation.pseudonym_key import normalise
 from alongside.measures.definitions import load_shipped_catalogue
 
 SU = load_shipped_catalogue().latest("su-experience")
@@ -25,7 +26,9 @@ CONTEXT = StudyContext(
     sites=frozenset({"CHO1", "CHO5"}),
     cohorts=frozenset({"service-users", "psws"}),
     approvals={("CHO1", "service-users"): "approved", ("CHO5", "service-users"): "not-applicable"},
-    known={"SU-9": KnownParticipant("CHO1", "psws", False)},
+    # Known participants are keyed by their code's digest; the normalised code stands in for it.
+    known={normalise("SU-9"): KnownParticipant("CHO1", "psws", False)},
+    digest=normalise,
 )
 
 
@@ -74,6 +77,22 @@ def test_every_problem_is_listed_with_row_column_and_value():
         "row 4, column 'site', value 'CHO5': site CHO5, cohort service-users has no ethics "
         "approval (status: not-applicable)",
         "row 5, column 'participant', value 'SU-9': is already registered at site CHO1, "
+        "cohort psws",
+    ]
+
+
+def test_codes_that_differ_only_in_case_or_spaces_are_the_same_person():
+    found = problems(
+        lambda: responses(
+            "participant,site,method,valued\n"
+            "SU-1,CHO1,online-survey,4\n"
+            " su-1 ,CHO1,online-survey,4\n"
+            "su-9,CHO1,online-survey,1\n"
+        )
+    )
+    assert found == [
+        "row 3, column 'participant', value 'su-1': appears twice (also on row 2)",
+        "row 4, column 'participant', value 'su-9': is already registered at site CHO1, "
         "cohort psws",
     ]
 

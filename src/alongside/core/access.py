@@ -108,6 +108,8 @@ class Permission(enum.StrEnum):
     VIEW_PROGRAMME_DASHBOARD = "view-programme-dashboard"
     # Privacy: data subject requests (export, erase, anonymise), for administrators only.
     HANDLE_SUBJECT_REQUESTS = "handle-subject-requests"
+    # Open the pseudonym key: read participant codes (identified exports, subject requests).
+    OPEN_PARTICIPANT_CODES = "open-participant-codes"
 
 
 class RoleCode(models.TextChoices):
@@ -290,6 +292,7 @@ class Administrator(Role):
     # Workforce
     permissions = permissions | {Permission.MANAGE_WORK_TERMS, Permission.VIEW_GUIDANCE}
     permissions = permissions | {Permission.HANDLE_SUBJECT_REQUESTS}  # Privacy
+    permissions = permissions | {Permission.OPEN_PARTICIPANT_CODES}  # Evaluation: the key
 
 
 class ServiceUserRole(Role):

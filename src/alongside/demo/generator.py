@@ -2,16 +2,20 @@
 
 Two steps, kept apart so that determinism can be tested without a database:
 
-* `plan_programme` is pure. From one `random.Random(seed)` (never the global generator, never a
-  fake-data library whose output changes between versions) it decides every region, team,
-  person, membership, supervision, referral and episode here, then the contacts, groups, goals
-  and advocacy of those episodes (`demo/practice.py`) and the outcome measures given over them
-  (`demo/outcomes.py`), as plain frozen dataclasses that refer to each other by position in the
-  plan (`demo/plan.py`). The same scale and seed give an equal plan.
-* `load_programme` (`demo/loader.py`) writes a plan with `bulk_create`, in batches, in one
-  transaction, marks it with a `DemoLoad` row and writes one audit record for the whole load.
-  `bulk_create` bypasses the per-record audit that actions write; that is deliberate for a
-  seeding tool, which is not anyone's action on personal data.
+* Planning is pure. From one `random.Random(seed)` (never the global generator, never a
+  fake-data library whose output changes between versions) `plan_caseloads` decides every
+  region, team, person, membership, supervision, referral and episode here; then, drawing on
+  the same generator in a fixed order, `plan_practice` (`demo/practice.py`) decides the
+  contacts, groups, goals and advocacy of those episodes and `plan_measures`
+  (`demo/outcomes.py`) the outcome measures given over them. Everything is plain frozen
+  dataclasses that refer to each other by position in the plan (`demo/plan.py`). The same
+  scale and seed give the same records in the same order. `plan_programme` collects them all
+  into one `Plan`, which is how the tests look at a plan.
+* `load_programme` (`demo/loader.py`) writes the records as they are planned, in bulk
+  (`demo/bulk.py`: COPY on PostgreSQL), in one transaction, without ever holding the millions of
+  a national programme's contacts; it marks the load with a `DemoLoad` row and writes one audit
+  record for the whole load. Bulk writes bypass the per-record audit that actions write; that is
+  deliberate for a seeding tool, which is not anyone's action on personal data.
 
 Dates. Staff start dates are fixed calendar dates (2017-2018 for peer support workers, as in the
 seed programme). Dates that must look current for the demo to be useful (episodes, consent,
@@ -33,10 +37,20 @@ from alongside.core.access import RoleCode
 from alongside.demo import names, wording
 from alongside.demo.outcomes import plan_measures
 from alongside.demo.plan import (
+    Caseloads,
+    MeasuresPlan,
     Plan,
+    PlannedAdministration,
+    PlannedAdvocacyItem,
     PlannedArea,
     PlannedCaseloadEntry,
+    PlannedContact,
     PlannedEnding,
+    PlannedGoal,
+    PlannedGoalProgress,
+    PlannedGoalStep,
+    PlannedGroupProgramme,
+    PlannedGroupSession,
     PlannedMembership,
     PlannedPerson,
     PlannedReferral,
@@ -44,6 +58,7 @@ from alongside.demo.plan import (
     PlannedServiceUser,
     PlannedSupervision,
     PlannedTeam,
+    PracticePlan,
 )
 from alongside.demo.practice import plan_practice
 from alongside.demo.scales import IntRange, Scale, TeamShape
@@ -77,6 +92,7 @@ CLINICIAN_DISCIPLINES: tuple[Discipline, ...] = (
     Discipline.PSYCHIATRY,
     Discipline.OTHER,
 )
+PEER_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
 PART_TIME_FTES: tuple[Decimal, ...] = tuple(Decimal(f) for f in ("0.5", "0.6", "0.7", "0.8"))
 
 # Declines for reasons other than the referral itself, and how often each is given.
@@ -666,47 +682,32 @@ class _Builder:
     def team_named(self, name: str) -> int:
         return next(i for i, team in enumerate(self.teams) if team.name == name)
 
-    def plan(self) -> Plan:
+    def caseloads(self) -> Caseloads:
         width = max(4, len(str(len(self.service_users))))
-        service_users = tuple(
-            replace(su, reference=f"SU-{number:0{width}d}")
-            for number, su in enumerate(self.service_users, start=1)
-        )
-        caseload_entries = tuple(self.caseload_entries)
-        practice = plan_practice(
-            scale=self.scale,
-            rng=self.rng,
-            areas=self.areas,
-            teams=self.teams,
-            workers_by_team=self.workers_by_team,
-            service_users=service_users,
-            episodes=caseload_entries,
-        )
-        endings = tuple(self.endings)
-        return Plan(
+        return Caseloads(
             regions=tuple(self.regions),
             areas=tuple(self.areas),
             teams=tuple(self.teams),
             people=tuple(self.people),
             memberships=tuple(self.memberships),
             supervisions=tuple(self.supervisions),
-            service_users=service_users,
-            referrals=tuple(self.referrals),
-            caseload_entries=caseload_entries,
-            endings=endings,
-            practice=practice,
-            measures=plan_measures(
-                rng=self.rng,
-                service_users=service_users,
-                episodes=caseload_entries,
-                contacts=practice.contacts,
-                endings=endings,
+            service_users=tuple(
+                replace(su, reference=f"SU-{number:0{width}d}")
+                for number, su in enumerate(self.service_users, start=1)
             ),
+            referrals=tuple(self.referrals),
+            caseload_entries=tuple(self.caseload_entries),
+            endings=tuple(self.endings),
         )
 
 
-def plan_programme(*, scale: Scale, seed: int) -> Plan:
-    """Decide the whole programme in memory. Pure: same scale and seed, equal plan."""
+def plan_caseloads(*, scale: Scale, seed: int) -> tuple[Caseloads, random.Random]:
+    """Decide the organisation, its people and its caseloads.
+
+    Returns them with the generator, which the record of the work and the measures go on
+    drawing from (`plan_practice`, then `plan_measures`), so that the whole programme follows
+    from the one seed.
+    """
     builder = _Builder(scale=scale, rng=random.Random(seed))
     builder.plan_fte_mix()
     layout = scale.layout()
@@ -726,4 +727,100 @@ def plan_programme(*, scale: Scale, seed: int) -> Plan:
             builder.plan_caseload(team=team, worker=worker, shows_follow_up=position == 0)
         builder.plan_open_referrals(team=team)
     builder.plan_personas()
-    return builder.plan()
+    return builder.caseloads(), builder.rng
+
+
+def workers_by_team(caseloads: Caseloads) -> dict[int, list[int]]:
+    """Each team's peer workers, in the order they were planned (seniors last)."""
+    workers: dict[int, list[int]] = {team: [] for team in range(len(caseloads.teams))}
+    for membership in caseloads.memberships:
+        if membership.team is not None and membership.role in PEER_ROLES:
+            workers[membership.team].append(membership.person)
+    return workers
+
+
+class _Collector:
+    """A sink that keeps every planned record, for `plan_programme`."""
+
+    def __init__(self) -> None:
+        self.contacts: list[PlannedContact] = []
+        self.group_programmes: list[PlannedGroupProgramme] = []
+        self.group_sessions: list[PlannedGroupSession] = []
+        self.goals: list[PlannedGoal] = []
+        self.goal_steps: list[PlannedGoalStep] = []
+        self.progress: list[PlannedGoalProgress] = []
+        self.advocacy_items: list[PlannedAdvocacyItem] = []
+        self.administrations: list[PlannedAdministration] = []
+
+    def contact(self, contact: PlannedContact) -> None:
+        self.contacts.append(contact)
+
+    def group_programme(self, programme: PlannedGroupProgramme) -> None:
+        self.group_programmes.append(programme)
+
+    def group_session(self, session: PlannedGroupSession) -> None:
+        self.group_sessions.append(session)
+
+    def goal(self, goal: PlannedGoal) -> None:
+        self.goals.append(goal)
+
+    def goal_step(self, step: PlannedGoalStep) -> None:
+        self.goal_steps.append(step)
+
+    def goal_progress(self, progress: PlannedGoalProgress) -> None:
+        self.progress.append(progress)
+
+    def advocacy_item(self, item: PlannedAdvocacyItem) -> None:
+        self.advocacy_items.append(item)
+
+    def administration(self, administration: PlannedAdministration) -> None:
+        self.administrations.append(administration)
+
+
+def plan_programme(*, scale: Scale, seed: int) -> Plan:
+    """Decide the whole programme in memory. Pure: same scale and seed, equal plan.
+
+    For looking at a plan (the tests do); a load streams the same records instead.
+    """
+    caseloads, rng = plan_caseloads(scale=scale, seed=seed)
+    collector = _Collector()
+    contact_days = plan_practice(
+        scale=scale,
+        rng=rng,
+        areas=caseloads.areas,
+        teams=caseloads.teams,
+        workers_by_team=workers_by_team(caseloads),
+        service_users=caseloads.service_users,
+        episodes=caseloads.caseload_entries,
+        sink=collector,
+    )
+    courses = plan_measures(
+        rng=rng,
+        service_users=caseloads.service_users,
+        episodes=caseloads.caseload_entries,
+        contact_days=contact_days,
+        endings=caseloads.endings,
+        sink=collector,
+    )
+    return Plan(
+        regions=caseloads.regions,
+        areas=caseloads.areas,
+        teams=caseloads.teams,
+        people=caseloads.people,
+        memberships=caseloads.memberships,
+        supervisions=caseloads.supervisions,
+        service_users=caseloads.service_users,
+        referrals=caseloads.referrals,
+        caseload_entries=caseloads.caseload_entries,
+        endings=caseloads.endings,
+        practice=PracticePlan(
+            contacts=tuple(collector.contacts),
+            group_programmes=tuple(collector.group_programmes),
+            group_sessions=tuple(collector.group_sessions),
+            goals=tuple(collector.goals),
+            goal_steps=tuple(collector.goal_steps),
+            goal_progress=tuple(collector.progress),
+            advocacy_items=tuple(collector.advocacy_items),
+        ),
+        measures=MeasuresPlan(courses=courses, administrations=tuple(collector.administrations)),
+    )

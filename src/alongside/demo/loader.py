@@ -1,29 +1,56 @@
-"""Write a planned demo programme to the database: bulk inserts, one transaction, one audit record.
+"""Write the demo programme to the database as it is planned: bulk writes, one transaction, one
+audit record.
 
-`bulk_create` bypasses the per-record audit that actions write; that is deliberate for a seeding
-tool, which is not anyone's action on personal data. The load is audited once, with its counts.
+The organisation and caseloads are planned first and written; then the record of the work and
+the measures are written as they are planned, in batches (`demo/bulk.py`), so a national
+programme's millions of contacts never sit in memory at once. Bulk writes bypass the per-record
+audit that actions write; that is deliberate for a seeding tool, which is not anyone's action on
+personal data. The load is audited once, with its counts.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+import json
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from alongside.core import audit
 from alongside.core.models import AuditAction
-from alongside.demo.generator import DEMO_PASSWORD, PERSONAS, plan_programme
+from alongside.demo.bulk import (
+    BulkWriter,
+    JsonText,
+    Sender,
+    defer_checks_and_indexes,
+    sending,
+    write_rows,
+)
+from alongside.demo.generator import DEMO_PASSWORD, PERSONAS, plan_caseloads, workers_by_team
 from alongside.demo.models import DemoLoad
-from alongside.demo.outcomes import INSTRUMENTS
-from alongside.demo.plan import Plan
-from alongside.demo.practice import ACTIVITIES
+from alongside.demo.outcomes import INSTRUMENTS, plan_measures
+from alongside.demo.plan import (
+    Caseloads,
+    PlannedAdministration,
+    PlannedAdvocacyItem,
+    PlannedContact,
+    PlannedGoal,
+    PlannedGoalProgress,
+    PlannedGoalStep,
+    PlannedGroupProgramme,
+    PlannedGroupSession,
+    Tally,
+)
+from alongside.demo.practice import ACTIVITIES, plan_practice
+from alongside.demo.progress import Report, Stage, Stages
 from alongside.demo.qualitative import load_qualitative_demo
+from alongside.demo.research import load_research
 from alongside.demo.scales import Scale
 from alongside.demo.workforce import load_workforce
 from alongside.measures.definitions import Instrument
@@ -38,6 +65,7 @@ from alongside.organisation.models import (
     SupervisionAssignment,
     Team,
 )
+from alongside.practice import rollups
 from alongside.practice.models import (
     Activity,
     AdvocacyItem,
@@ -55,69 +83,44 @@ from alongside.practice.models import (
     ServiceUser,
 )
 
-BATCH_SIZE = 1000
-TAG_BATCH_SIZE = 10_000
+# Every table the streamed stages write. On PostgreSQL their foreign keys, unique constraints
+# and secondary indexes are built once at the end instead of row by row (`demo/bulk.py`).
+STREAMED_MODELS: tuple[type[models.Model], ...] = (
+    ServiceUser,
+    Referral,
+    CaseloadEntry,
+    Ending,
+    GroupProgramme,
+    GroupProgramme.facilitators.through,
+    GroupSession,
+    Contact,
+    Contact.activities.through,
+    ContactChimeTag,
+    Goal,
+    GoalStep,
+    GoalProgress,
+    AdvocacyItem,
+    Administration,
+)
 
 
 class DemoRefused(Exception):
     """The database already holds a programme, so the demo would clash with it or be mixed in."""
 
 
-M = TypeVar("M", bound=models.Model)
-T = TypeVar("T")
+class _Days(dict[int, date]):
+    """Dates by offset from today, each worked out once: a national load asks millions of times."""
 
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
 
-def _chunks(rows: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    def __missing__(self, offset: int) -> date:
+        value = self[offset] = self.today + timedelta(days=offset)
+        return value
 
-
-def _insert(model: type[M], rows: Iterable[M]) -> list[int]:
-    """Insert in batches and return the new primary keys in order.
-
-    Rows are built lazily and only their keys are kept, so a national load never holds
-    hundreds of thousands of model instances at once. Keys come back from the insert itself
-    (PostgreSQL, and SQLite 3.35 or later).
-    """
-    ids: list[int] = []
-    for batch in _chunks(rows):
-        ids.extend(obj.pk for obj in model._default_manager.bulk_create(batch))
-    return ids
-
-
-def _insert_links(model: type[M], rows: Iterable[M]) -> None:
-    """Insert rows whose keys nobody needs."""
-    for batch in _chunks(rows):
-        model._default_manager.bulk_create(batch)
-
-
-def _insert_tags(
-    model: type[models.Model], fields: tuple[str, str], rows: Iterable[tuple[int, int | str]]
-) -> None:
-    """Insert two-column link rows (contact and activity, contact and CHIME domain) directly.
-
-    There are two or three per contact, hundreds of thousands at the region scale, and
-    `bulk_create` spends most of a load building and preparing model instances for them. The
-    table and column names come from the model's fields, so a renamed column still lands right.
-    """
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    column_of = {
-        field.name: field.column
-        for field in model._meta.concrete_fields
-        if field.column is not None
-    }
-    names = ", ".join(quote(column_of[name]) for name in fields)
-    sql = f"INSERT INTO {table} ({names}) VALUES (%s, %s)"  # noqa: S608 (names from _meta)
-    with connection.cursor() as cursor:
-        for batch in _chunks(rows, TAG_BATCH_SIZE):
-            cursor.executemany(sql, batch)
+    def or_none(self, offset: int | None) -> date | None:
+        return None if offset is None else self[offset]
 
 
 def _refuse_unless_empty(scale: Scale) -> None:
@@ -165,37 +168,67 @@ def _instrument_versions() -> dict[tuple[str, str], InstrumentVersion]:
     return rows
 
 
-def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, dict[str, int]]:
-    """Write the planned programme in one transaction; return its marker and its counts.
+def load_programme(
+    *, scale: Scale, seed: int, today: date, report: Report | None = None
+) -> tuple[DemoLoad, dict[str, int]]:
+    """Write the programme in one transaction; return its marker and its counts.
 
-    Raises `DemoRefused`, writing nothing, unless the database holds no organisation yet.
+    `report` is given a line per stage (rows, seconds, rows per second) and, during a long
+    stage, a line now and then on how far it has got. Raises `DemoRefused`, writing nothing,
+    unless the database holds no organisation yet.
     """
+    stages = Stages(report)
     with transaction.atomic():
         _refuse_unless_empty(scale)
         activity_ids = _activity_ids()
         instrument_versions = _instrument_versions()
-        plan = plan_programme(scale=scale, seed=seed)
-        # The plan is hundreds of thousands of objects that live until the load ends. Freezing
-        # them spares the garbage collector from scanning them again every time the inserts
-        # below have made enough model instances to trigger a collection.
+        with stages.stage("plan caseloads"):
+            caseloads, rng = plan_caseloads(scale=scale, seed=seed)
+        days = _Days(today)
+        # The caseloads live until the load ends, and the stages below make and drop millions
+        # of small objects. Freezing the caseloads spares the cyclic garbage collector from
+        # scanning them again and again; the records are acyclic, so reference counting alone
+        # frees them.
         gc.freeze()
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            person_ids, team_ids = _load_organisation(plan)
-            service_user_ids, episode_ids = _load_practice(
-                plan, today, person_ids, team_ids, activity_ids
-            )
-            _load_measures(
-                plan, today, person_ids, service_user_ids, episode_ids, instrument_versions
-            )
-            workforce_counts = load_workforce(
-                plan=plan, seed=seed, today=today, person_ids=person_ids, team_ids=team_ids
-            )
+            with stages.stage("organisation") as stage:
+                person_ids, team_ids = _load_organisation(caseloads, stage)
+            tally = Tally()
+            rebuild_checks_and_indexes = defer_checks_and_indexes(STREAMED_MODELS)
+            with stages.stage("caseloads") as stage, sending() as sender:
+                service_user_ids, episode_ids = _load_caseloads(
+                    caseloads, days, person_ids, team_ids, stage, sender
+                )
+            ids = _Ids(person_ids, team_ids, service_user_ids, episode_ids)
+            with stages.stage("practice") as stage, sending() as sender:
+                contact_days = _load_practice(
+                    scale, rng, caseloads, days, ids, activity_ids, tally, stage, sender
+                )
+            with stages.stage("measures") as stage:
+                _load_measures(
+                    rng, caseloads, contact_days, days, ids, instrument_versions, tally, stage
+                )
+            del contact_days
+            with stages.stage("constraints and indexes"):
+                rebuild_checks_and_indexes()
+            with stages.stage("workforce"):
+                workforce_counts = load_workforce(
+                    plan=caseloads, seed=seed, today=today, person_ids=person_ids, team_ids=team_ids
+                )
         finally:
+            if collecting:
+                gc.enable()
             gc.unfreeze()
         load = DemoLoad.objects.create(scale=scale.name, seed=seed)
-        counts = plan.counts()
+        counts = caseloads.counts() | tally.counts()
         counts.update(workforce_counts)
-        counts.update(load_qualitative_demo())
+        with stages.stage("qualitative demo"):
+            counts.update(load_qualitative_demo())
+        if scale.survey_responses or scale.transcript_segments:
+            counts.update(load_research(scale=scale, seed=seed, stages=stages))
+        _rebuild_rollups(stages)
         audit.record(
             actor=None,
             action=AuditAction.CREATE,
@@ -203,310 +236,534 @@ def load_programme(*, scale: Scale, seed: int, today: date) -> tuple[DemoLoad, d
             object_id=load.pk,
             detail={"scale": scale.name, "seed": seed, "counts": counts},
         )
+    stages.finish()
     return load, counts
 
 
-def _load_organisation(plan: Plan) -> tuple[list[int], list[int]]:
+def _rebuild_rollups(stages: Stages) -> None:
+    """Recount the practice app's report rollups: bulk writes go around the actions that keep
+    them current."""
+    with stages.stage("report rollups") as stage:
+        stage.count(sum(rollups.rebuild_all().values()))
+
+
+class _Ids:
+    """The new keys of what is already written, by position in the plan."""
+
+    def __init__(
+        self,
+        person_ids: Sequence[int],
+        team_ids: Sequence[int],
+        service_user_ids: Sequence[int],
+        episode_ids: Sequence[int],
+    ) -> None:
+        self.person = person_ids
+        self.team = team_ids
+        self.service_user = service_user_ids
+        self.episode = episode_ids
+
+    def person_or_none(self, index: int | None) -> int | None:
+        return None if index is None else self.person[index]
+
+
+def _load_organisation(caseloads: Caseloads, stage: Stage) -> tuple[array[int], array[int]]:
     """Regions to supervision; returns the new keys of people and of teams, in plan order."""
-    region_ids = _insert(Region, (Region(code=r.code, name=r.name) for r in plan.regions))
-    area_ids = _insert(
-        Area, (Area(region_id=region_ids[a.region], name=a.name) for a in plan.areas)
+    on_write = stage.count
+    region_ids = write_rows(
+        Region,
+        ("code", "name"),
+        ((r.code, r.name) for r in caseloads.regions),
+        keys=True,
+        on_write=on_write,
     )
-    team_ids = _insert(
+    area_ids = write_rows(
+        Area,
+        ("region", "name"),
+        ((region_ids[a.region], a.name) for a in caseloads.areas),
+        keys=True,
+        on_write=on_write,
+    )
+    team_ids = write_rows(
         Team,
-        (Team(area_id=area_ids[t.area], name=t.name, team_type=t.team_type) for t in plan.teams),
+        ("area", "name", "team_type"),
+        ((area_ids[t.area], t.name, t.team_type) for t in caseloads.teams),
+        keys=True,
+        on_write=on_write,
     )
-    user_model = get_user_model()
     # One hash for every demo login: hashing is deliberately slow, and these accounts share a
     # published password anyway.
     password_hash = make_password(DEMO_PASSWORD)
-    logins = [person.username for person in plan.people if person.username]
+    logins = [person.username for person in caseloads.people if person.username]
     user_ids = dict(
         zip(
             logins,
-            _insert(
-                user_model,
-                (
-                    user_model(username=username, password=password_hash, is_staff=False)
-                    for username in logins
-                ),
+            write_rows(
+                get_user_model(),
+                ("username", "password", "is_staff"),
+                ((username, password_hash, False) for username in logins),
+                keys=True,
+                on_write=on_write,
             ),
             strict=True,
         )
     )
-    person_ids = _insert(
+    person_ids = write_rows(
         Person,
+        ("given_name", "family_name", "email", "user"),
         (
-            Person(
-                given_name=p.given_name,
-                family_name=p.family_name,
-                email=f"{p.username}@example.org" if p.username else "",
-                user_id=user_ids.get(p.username),
+            (
+                p.given_name,
+                p.family_name,
+                f"{p.username}@example.org" if p.username else "",
+                user_ids.get(p.username),
             )
-            for p in plan.people
+            for p in caseloads.people
         ),
+        keys=True,
+        on_write=on_write,
     )
-    _insert_links(
+    write_rows(
         Membership,
+        ("person", "team", "role", "discipline", "fte", "contracted_hours", "start"),
         (
-            Membership(
-                person_id=person_ids[m.person],
-                team_id=None if m.team is None else team_ids[m.team],
-                role=m.role,
-                discipline=m.discipline or "",
-                fte=m.fte,
-                contracted_hours=m.contracted_hours,
-                start=m.start,
+            (
+                person_ids[m.person],
+                None if m.team is None else team_ids[m.team],
+                m.role,
+                m.discipline or "",
+                m.fte,
+                m.contracted_hours,
+                m.start,
             )
-            for m in plan.memberships
+            for m in caseloads.memberships
         ),
+        on_write=on_write,
     )
-    _insert_links(
+    write_rows(
         SupervisionAssignment,
+        ("supervisor", "supervisee", "start"),
         (
-            SupervisionAssignment(
-                supervisor_id=person_ids[s.supervisor],
-                supervisee_id=person_ids[s.supervisee],
-                start=s.start,
-            )
-            for s in plan.supervisions
+            (person_ids[s.supervisor], person_ids[s.supervisee], s.start)
+            for s in caseloads.supervisions
         ),
+        on_write=on_write,
     )
     return person_ids, team_ids
 
 
-def _load_practice(
-    plan: Plan,
-    today: date,
-    person_ids: list[int],
-    team_ids: list[int],
-    activity_ids: dict[str, int],
-) -> tuple[list[int], list[int]]:
-    """Service users, referrals and episodes, then the record of the work on them.
-
-    Returns the new keys of service users and of episodes, in plan order.
-    """
-
-    def day(offset: int) -> date:
-        return today + timedelta(days=offset)
-
-    def day_or_none(offset: int | None) -> date | None:
-        return None if offset is None else day(offset)
+def _load_caseloads(
+    caseloads: Caseloads,
+    days: _Days,
+    person_ids: Sequence[int],
+    team_ids: Sequence[int],
+    stage: Stage,
+    sender: Sender | None,
+) -> tuple[array[int], array[int]]:
+    """Service users, referrals, episodes and endings; returns the new keys of service users
+    and of episodes, in plan order."""
 
     def person_or_none(index: int | None) -> int | None:
         return None if index is None else person_ids[index]
 
-    service_user_ids = _insert(
+    service_user_ids = write_rows(
         ServiceUser,
         (
-            ServiceUser(
-                reference=su.reference,
-                preferred_name=su.preferred_name,
-                contact_preferences=su.contact_preferences,
-                team_id=team_ids[su.team],
-                key_clinician_id=person_ids[su.key_clinician],
-                consented_to_peer_support=su.consent_offset is not None,
-                consent_date=day_or_none(su.consent_offset),
-                shares_notes_with_team=su.shares_notes_with_team,
-                person_id=person_or_none(su.person),
-            )
-            for su in plan.service_users
+            "reference",
+            "preferred_name",
+            "contact_preferences",
+            "team",
+            "key_clinician",
+            "consented_to_peer_support",
+            "consent_date",
+            "shares_notes_with_team",
+            "person",
         ),
+        (
+            (
+                su.reference,
+                su.preferred_name,
+                su.contact_preferences,
+                team_ids[su.team],
+                person_ids[su.key_clinician],
+                su.consent_offset is not None,
+                days.or_none(su.consent_offset),
+                su.shares_notes_with_team,
+                person_or_none(su.person),
+            )
+            for su in caseloads.service_users
+        ),
+        keys=True,
+        on_write=stage.count,
+        sender=sender,
     )
-    referral_ids = _insert(
+    referral_ids = write_rows(
         Referral,
         (
-            Referral(
-                service_user_id=service_user_ids[r.service_user],
-                team_id=team_ids[r.team],
-                referrer_id=person_or_none(r.referrer),
-                referrer_discipline=r.referrer_discipline or "",
-                self_referral=r.referrer is None,
-                recorded_by_id=person_ids[r.recorded_by],
-                reason=r.reason,
-                hopes=r.hopes,
-                urgency=r.urgency,
-                status=r.status,
-                allocated_to_id=person_or_none(r.allocated_to),
-                received_on=day(r.received_offset),
-                decided_on=day_or_none(r.decided_offset),
-                decided_by_id=person_or_none(r.decided_by),
-                decline_reason=r.decline_reason or "",
-                decline_detail=r.decline_detail,
-            )
-            for r in plan.referrals
+            "service_user",
+            "team",
+            "referrer",
+            "referrer_discipline",
+            "self_referral",
+            "recorded_by",
+            "reason",
+            "hopes",
+            "urgency",
+            "status",
+            "allocated_to",
+            "received_on",
+            "decided_on",
+            "decided_by",
+            "decline_reason",
+            "decline_detail",
         ),
-    )
-    episode_ids = _insert(
-        CaseloadEntry,
         (
-            CaseloadEntry(
-                service_user_id=service_user_ids[e.service_user],
-                worker_id=person_ids[e.worker],
-                referral_id=referral_ids[e.referral],
-                status=e.status,
-                start=day(e.start_offset),
-                end=day_or_none(e.end_offset),
-                next_planned_contact=day_or_none(e.next_contact_offset),
+            (
+                service_user_ids[r.service_user],
+                team_ids[r.team],
+                person_or_none(r.referrer),
+                r.referrer_discipline or "",
+                r.referrer is None,
+                person_ids[r.recorded_by],
+                r.reason,
+                r.hopes,
+                r.urgency,
+                r.status,
+                person_or_none(r.allocated_to),
+                days[r.received_offset],
+                days.or_none(r.decided_offset),
+                person_or_none(r.decided_by),
+                r.decline_reason or "",
+                r.decline_detail,
             )
-            for e in plan.caseload_entries
+            for r in caseloads.referrals
         ),
+        keys=True,
+        on_write=stage.count,
+        sender=sender,
     )
-    _insert_links(
+    episode_ids = write_rows(
+        CaseloadEntry,
+        ("service_user", "worker", "referral", "status", "start", "end", "next_planned_contact"),
+        (
+            (
+                service_user_ids[e.service_user],
+                person_ids[e.worker],
+                referral_ids[e.referral],
+                e.status,
+                days[e.start_offset],
+                days.or_none(e.end_offset),
+                days.or_none(e.next_contact_offset),
+            )
+            for e in caseloads.caseload_entries
+        ),
+        keys=True,
+        on_write=stage.count,
+        sender=sender,
+    )
+    write_rows(
         Ending,
         (
-            Ending(
-                episode_id=episode_ids[n.episode],
-                ended_on=day(n.ended_offset),
-                planned=n.planned,
-                reason=n.reason,
-                now_community_activities=n.now_community_activities,
-                now_work=n.now_work,
-                now_education=n.now_education,
-                now_other_supports=n.now_other_supports,
-                now_note=n.now_note,
-                independence_note=n.independence_note,
-                recorded_by_id=person_ids[n.recorded_by],
+            "episode",
+            "ended_on",
+            "planned",
+            "reason",
+            "now_community_activities",
+            "now_work",
+            "now_education",
+            "now_other_supports",
+            "now_note",
+            "independence_note",
+            "recorded_by",
+        ),
+        (
+            (
+                episode_ids[n.episode],
+                days[n.ended_offset],
+                n.planned,
+                n.reason,
+                n.now_community_activities,
+                n.now_work,
+                n.now_education,
+                n.now_other_supports,
+                n.now_note,
+                n.independence_note,
+                person_ids[n.recorded_by],
             )
-            for n in plan.endings
+            for n in caseloads.endings
         ),
-    )
-    practice = plan.practice
-    programme_ids = _insert(
-        GroupProgramme,
-        (
-            GroupProgramme(
-                name=g.name,
-                team_id=team_ids[g.team],
-                description=g.description,
-                start=day(g.start_offset),
-            )
-            for g in practice.group_programmes
-        ),
-    )
-    _insert_links(
-        GroupProgramme.facilitators.through,
-        (
-            GroupProgramme.facilitators.through(
-                groupprogramme_id=programme_id, person_id=person_ids[facilitator]
-            )
-            for programme_id, g in zip(programme_ids, practice.group_programmes, strict=True)
-            for facilitator in g.facilitators
-        ),
-    )
-    session_ids = _insert(
-        GroupSession,
-        (
-            GroupSession(
-                programme_id=programme_ids[s.programme],
-                date=day(s.offset),
-                duration_minutes=s.duration_minutes,
-                setting=s.setting,
-                topic=s.topic,
-            )
-            for s in practice.group_sessions
-        ),
-    )
-    contact_ids = _insert(
-        Contact,
-        (
-            Contact(
-                service_user_id=service_user_ids[c.service_user],
-                episode_id=episode_ids[c.episode],
-                worker_id=person_ids[c.worker],
-                date=day(c.offset),
-                duration_minutes=c.duration_minutes,
-                mode=c.mode,
-                setting=c.setting,
-                contact_format=ContactFormat.ONE_TO_ONE
-                if c.group_session is None
-                else ContactFormat.GROUP,
-                group_session_id=None if c.group_session is None else session_ids[c.group_session],
-                note=c.note,
-            )
-            for c in practice.contacts
-        ),
-    )
-    _insert_tags(
-        Contact.activities.through,
-        ("contact", "activity"),
-        (
-            (contact_id, activity_ids[code])
-            for contact_id, c in zip(contact_ids, practice.contacts, strict=True)
-            for code in c.activities
-        ),
-    )
-    _insert_tags(
-        ContactChimeTag,
-        ("contact", "domain"),
-        (
-            (contact_id, str(domain))
-            for contact_id, c in zip(contact_ids, practice.contacts, strict=True)
-            for domain in c.chime
-        ),
-    )
-    goal_ids = _insert(
-        Goal,
-        (
-            Goal(
-                service_user_id=service_user_ids[g.service_user],
-                episode_id=episode_ids[g.episode],
-                text=g.text,
-                set_by=g.set_by,
-                chime_domain=g.chime_domain,
-                status=g.status,
-                set_on=day(g.set_offset),
-                closed_on=day_or_none(g.closed_offset),
-                recorded_by_id=person_ids[g.recorded_by],
-            )
-            for g in practice.goals
-        ),
-    )
-    _insert_links(
-        GoalStep,
-        (
-            GoalStep(
-                goal_id=goal_ids[s.goal],
-                text=s.text,
-                order=s.order,
-                done_on=day_or_none(s.done_offset),
-            )
-            for s in practice.goal_steps
-        ),
-    )
-    _insert_links(
-        GoalProgress,
-        (
-            GoalProgress(
-                goal_id=goal_ids[p.goal],
-                rated_on=day(p.offset),
-                rating=p.rating,
-                note=p.note,
-                by_service_user=p.by_service_user,
-                recorded_by_id=person_ids[p.recorded_by],
-            )
-            for p in practice.goal_progress
-        ),
-    )
-    _insert_links(
-        AdvocacyItem,
-        (
-            AdvocacyItem(
-                service_user_id=service_user_ids[a.service_user],
-                episode_id=episode_ids[a.episode],
-                team_id=team_ids[a.team],
-                request=a.request,
-                recorded_by_id=person_ids[a.recorded_by],
-                recorded_on=day(a.recorded_offset),
-                raised_on=day_or_none(a.raised_offset),
-                team_response=a.team_response,
-                outcome=a.outcome,
-                outcome_note=a.outcome_note,
-            )
-            for a in practice.advocacy_items
-        ),
+        on_write=stage.count,
+        sender=sender,
     )
     return service_user_ids, episode_ids
+
+
+class _PracticeWriter:
+    """A practice sink that writes each record as it is planned (`plan.PracticeSink`)."""
+
+    def __init__(
+        self,
+        days: _Days,
+        ids: _Ids,
+        activity_ids: dict[str, int],
+        tally: Tally,
+        stage: Stage,
+        sender: Sender | None,
+    ) -> None:
+        self.days = days
+        self.ids = ids
+        self.activity_ids = activity_ids
+        self.tally = tally
+        on_write = stage.count
+        self.contacts = BulkWriter(
+            Contact,
+            (
+                "service_user",
+                "episode",
+                "worker",
+                "date",
+                "duration_minutes",
+                "mode",
+                "setting",
+                "contact_format",
+                "group_session",
+                "note",
+            ),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        # The biggest tables are keyed here too, though nothing refers to their rows:
+        # PostgreSQL takes keys given to it faster than it draws them from the sequence.
+        self.activities = BulkWriter(
+            Contact.activities.through,
+            ("contact", "activity"),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        self.chime_tags = BulkWriter(
+            ContactChimeTag, ("contact", "domain"), keys=True, on_write=on_write, sender=sender
+        )
+        self.programmes = BulkWriter(
+            GroupProgramme,
+            ("name", "team", "description", "start"),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        self.facilitators = BulkWriter(
+            GroupProgramme.facilitators.through,
+            ("groupprogramme", "person"),
+            on_write=on_write,
+            sender=sender,
+        )
+        self.sessions = BulkWriter(
+            GroupSession,
+            ("programme", "date", "duration_minutes", "setting", "topic"),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        self.goals = BulkWriter(
+            Goal,
+            (
+                "service_user",
+                "episode",
+                "text",
+                "set_by",
+                "chime_domain",
+                "status",
+                "set_on",
+                "closed_on",
+                "recorded_by",
+            ),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        self.steps = BulkWriter(
+            GoalStep, ("goal", "text", "order", "done_on"), on_write=on_write, sender=sender
+        )
+        self.progress = BulkWriter(
+            GoalProgress,
+            ("goal", "rated_on", "rating", "note", "by_service_user", "recorded_by"),
+            keys=True,
+            on_write=on_write,
+            sender=sender,
+        )
+        self.advocacy = BulkWriter(
+            AdvocacyItem,
+            (
+                "service_user",
+                "episode",
+                "team",
+                "request",
+                "recorded_by",
+                "recorded_on",
+                "raised_on",
+                "team_response",
+                "outcome",
+                "outcome_note",
+            ),
+            on_write=on_write,
+            sender=sender,
+        )
+        self.programme_ids: array[int] = array("q")
+        self.session_ids: array[int] = array("q")
+        self.goal_ids: array[int] = array("q")
+
+    def contact(self, contact: PlannedContact) -> None:
+        self.tally.add_contact(contact)
+        ids = self.ids
+        session = contact.group_session
+        contact_id = self.contacts.add_keyed(
+            (
+                ids.service_user[contact.service_user],
+                ids.episode[contact.episode],
+                ids.person[contact.worker],
+                self.days[contact.offset],
+                contact.duration_minutes,
+                contact.mode,
+                contact.setting,
+                ContactFormat.ONE_TO_ONE if session is None else ContactFormat.GROUP,
+                None if session is None else self.session_ids[session],
+                contact.note,
+            )
+        )
+        for code in contact.activities:
+            self.activities.add((contact_id, self.activity_ids[code]))
+        for domain in contact.chime:
+            self.chime_tags.add((contact_id, domain))
+
+    def group_programme(self, programme: PlannedGroupProgramme) -> None:
+        self.tally.group_programmes += 1
+        programme_id = self.programmes.add_keyed(
+            (
+                programme.name,
+                self.ids.team[programme.team],
+                programme.description,
+                self.days[programme.start_offset],
+            )
+        )
+        self.programme_ids.append(programme_id)
+        for facilitator in programme.facilitators:
+            self.facilitators.add((programme_id, self.ids.person[facilitator]))
+
+    def group_session(self, session: PlannedGroupSession) -> None:
+        self.tally.group_sessions += 1
+        self.session_ids.append(
+            self.sessions.add_keyed(
+                (
+                    self.programme_ids[session.programme],
+                    self.days[session.offset],
+                    session.duration_minutes,
+                    session.setting,
+                    session.topic,
+                )
+            )
+        )
+
+    def goal(self, goal: PlannedGoal) -> None:
+        self.tally.goals += 1
+        ids = self.ids
+        self.goal_ids.append(
+            self.goals.add_keyed(
+                (
+                    ids.service_user[goal.service_user],
+                    ids.episode[goal.episode],
+                    goal.text,
+                    goal.set_by,
+                    goal.chime_domain,
+                    goal.status,
+                    self.days[goal.set_offset],
+                    self.days.or_none(goal.closed_offset),
+                    ids.person[goal.recorded_by],
+                )
+            )
+        )
+
+    def goal_step(self, step: PlannedGoalStep) -> None:
+        self.tally.goal_steps += 1
+        self.steps.add(
+            (self.goal_ids[step.goal], step.text, step.order, self.days.or_none(step.done_offset))
+        )
+
+    def goal_progress(self, progress: PlannedGoalProgress) -> None:
+        self.tally.goal_progress += 1
+        self.progress.add(
+            (
+                self.goal_ids[progress.goal],
+                self.days[progress.offset],
+                progress.rating,
+                progress.note,
+                progress.by_service_user,
+                self.ids.person[progress.recorded_by],
+            )
+        )
+
+    def advocacy_item(self, item: PlannedAdvocacyItem) -> None:
+        self.tally.advocacy_items += 1
+        ids = self.ids
+        self.advocacy.add(
+            (
+                ids.service_user[item.service_user],
+                ids.episode[item.episode],
+                ids.team[item.team],
+                item.request,
+                ids.person[item.recorded_by],
+                self.days[item.recorded_offset],
+                self.days.or_none(item.raised_offset),
+                item.team_response,
+                item.outcome,
+                item.outcome_note,
+            )
+        )
+
+    def close(self) -> None:
+        """Write what is buffered, parents before children as the rows refer to them."""
+        for writer in (
+            self.programmes,
+            self.facilitators,
+            self.sessions,
+            self.contacts,
+            self.activities,
+            self.chime_tags,
+            self.goals,
+            self.steps,
+            self.progress,
+            self.advocacy,
+        ):
+            writer.close()
+
+
+def _load_practice(
+    scale: Scale,
+    rng: Any,
+    caseloads: Caseloads,
+    days: _Days,
+    ids: _Ids,
+    activity_ids: dict[str, int],
+    tally: Tally,
+    stage: Stage,
+    sender: Sender | None,
+) -> list[array[int]]:
+    """Contacts, groups, goals and advocacy, written as they are planned; returns each episode's
+    one-to-one contact days, which the measures are planned over."""
+    writer = _PracticeWriter(days, ids, activity_ids, tally, stage, sender)
+    episodes = len(caseloads.caseload_entries)
+    contact_days = plan_practice(
+        scale=scale,
+        rng=rng,
+        areas=caseloads.areas,
+        teams=caseloads.teams,
+        workers_by_team=workers_by_team(caseloads),
+        service_users=caseloads.service_users,
+        episodes=caseloads.caseload_entries,
+        sink=writer,
+        on_episode=lambda done: stage.progress(done, episodes, "episodes"),
+    )
+    writer.close()
+    return contact_days
 
 
 def _scorer(instrument: Instrument) -> Callable[[tuple[tuple[str, int], ...]], dict[str, Any]]:
@@ -523,40 +780,121 @@ def _scorer(instrument: Instrument) -> Callable[[tuple[tuple[str, int], ...]], d
     return scores
 
 
-def _load_measures(
-    plan: Plan,
-    today: date,
-    person_ids: list[int],
-    service_user_ids: list[int],
-    episode_ids: list[int],
-    instrument_versions: dict[tuple[str, str], InstrumentVersion],
-) -> None:
-    """Administrations, scored by the stored definition they were given under."""
-    instruments = {key: row.instrument() for key, row in instrument_versions.items()}
-    scorers = {key: _scorer(instrument) for key, instrument in instruments.items()}
-    user_of = dict(
-        Person.objects.filter(pk__in=person_ids, user__isnull=False).values_list("pk", "user_id")
-    )
+class _MeasuresWriter:
+    """A measures sink that writes each administration as it is planned, scored by the stored
+    definition it was given under (`plan.MeasuresSink`)."""
 
-    def entered_by(index: int | None) -> int | None:
-        return None if index is None else user_of.get(person_ids[index])
-
-    _insert_links(
-        Administration,
-        (
-            Administration(
-                service_user_id=service_user_ids[a.service_user],
-                episode_id=episode_ids[a.episode],
-                instrument_version=instrument_versions[(a.instrument, a.instrument_version)],
-                instrument_digest=instruments[(a.instrument, a.instrument_version)].digest,
-                text_pack=None,
-                text_pack_id_label=BUILT_IN,
-                administered_on=today + timedelta(days=a.offset),
-                mode=a.mode,
-                entered_by_id=entered_by(a.entered_by),
-                answers=dict(a.answers),
-                scores=scorers[(a.instrument, a.instrument_version)](a.answers),
+    def __init__(
+        self,
+        days: _Days,
+        ids: _Ids,
+        instrument_versions: dict[tuple[str, str], InstrumentVersion],
+        tally: Tally,
+    ) -> None:
+        self.days = days
+        self.ids = ids
+        self.tally = tally
+        self.versions = instrument_versions
+        self.instruments = {key: row.instrument() for key, row in instrument_versions.items()}
+        self.scorers = {key: _scorer(instrument) for key, instrument in self.instruments.items()}
+        person_ids = list(ids.person)
+        self.user_of = dict(
+            Person.objects.filter(pk__in=person_ids, user__isnull=False).values_list(
+                "pk", "user_id"
             )
-            for a in plan.measures.administrations
-        ),
-    )
+        )
+        # The same few thousand answer sets come round again and again: encode each once.
+        self.encoded: dict[
+            tuple[tuple[str, str], tuple[tuple[str, int], ...]], tuple[JsonText, JsonText]
+        ] = {}
+        self.writer: BulkWriter | None = None
+
+    def open(self, stage: Stage, sender: Sender | None) -> None:
+        """Start writing (after the queries above, which need the connection to themselves)."""
+        self.writer = BulkWriter(
+            Administration,
+            (
+                "service_user",
+                "episode",
+                "instrument_version",
+                "instrument_digest",
+                "text_pack",
+                "text_pack_id_label",
+                "administered_on",
+                "mode",
+                "entered_by",
+                "answers",
+                "scores",
+            ),
+            on_write=stage.count,
+            sender=sender,
+        )
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def administration(self, administration: PlannedAdministration) -> None:
+        self.tally.add_administration(administration)
+        key = (administration.instrument, administration.instrument_version)
+        answers = administration.answers
+        encoded = self.encoded.get((key, answers))
+        if encoded is None:
+            encoded = self.encoded[(key, answers)] = (
+                _json(dict(answers)),
+                _json(self.scorers[key](answers)),
+            )
+        ids = self.ids
+        entered_by = (
+            None
+            if administration.entered_by is None
+            else self.user_of.get(ids.person[administration.entered_by])
+        )
+        assert self.writer is not None, "open() the writer first"
+        self.writer.add(
+            (
+                ids.service_user[administration.service_user],
+                ids.episode[administration.episode],
+                self.versions[key].pk,
+                self.instruments[key].digest,
+                None,
+                BUILT_IN,
+                self.days[administration.offset],
+                administration.mode,
+                entered_by,
+                encoded[0],
+                encoded[1],
+            )
+        )
+
+
+def _json(value: dict[str, Any]) -> JsonText:
+    """A JSON field's value encoded as `JSONField` encodes it (the answers and scores fields
+    have no encoder of their own)."""
+    return JsonText(json.dumps(value))
+
+
+def _load_measures(
+    rng: Any,
+    caseloads: Caseloads,
+    contact_days: list[array[int]],
+    days: _Days,
+    ids: _Ids,
+    instrument_versions: dict[tuple[str, str], InstrumentVersion],
+    tally: Tally,
+    stage: Stage,
+) -> None:
+    """Administrations, written as they are planned."""
+    writer = _MeasuresWriter(days, ids, instrument_versions, tally)
+    with sending() as sender:
+        writer.open(stage, sender)
+        courses = plan_measures(
+            rng=rng,
+            service_users=caseloads.service_users,
+            episodes=caseloads.caseload_entries,
+            contact_days=contact_days,
+            endings=caseloads.endings,
+            sink=writer,
+        )
+        writer.close()
+    tally.add_courses(courses)

@@ -1,8 +1,9 @@
 """Plan the outcome measures given over the planned episodes.
 
 Pure, like the rest of the plan: every choice comes from the generator's `random.Random`, in a
-fixed order, after the record of the work is decided. Only instruments that ship their own
-wording are used, so a fresh demo needs no licensed text pack.
+fixed order, after the record of the work is decided. Administrations go to a sink as they are
+decided (`plan.MeasuresSink`). Only instruments that ship their own wording are used, so a
+fresh demo needs no licensed text pack.
 
 * The CHIME recovery support check follows its schedule (measures migration 0002): at the first
   meeting, about every 12 weeks at a meeting while the episode is open, and at the last meeting
@@ -19,17 +20,16 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections import defaultdict
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from alongside.demo.plan import (
-    MeasuresPlan,
+    MeasuresSink,
     MeasureTrend,
     PlannedAdministration,
     PlannedCaseloadEntry,
-    PlannedContact,
     PlannedEnding,
     PlannedMeasureCourse,
     PlannedServiceUser,
@@ -91,7 +91,7 @@ def _scored_items(instrument: Instrument) -> tuple[tuple[str, int, int], ...]:
     return tuple(rows)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Check:
     episode: int
     day: int
@@ -104,9 +104,9 @@ class _MeasuresBuilder:
     rng: random.Random
     service_users: Sequence[PlannedServiceUser]
     episodes: Sequence[PlannedCaseloadEntry]
-    contact_days: dict[int, list[int]]
+    contact_days: Sequence[array[int]]
+    sink: MeasuresSink
     courses: list[PlannedMeasureCourse] = field(default_factory=list)
-    administrations: list[PlannedAdministration] = field(default_factory=list)
 
     # When.
 
@@ -216,7 +216,7 @@ class _MeasuresBuilder:
         answers: tuple[tuple[str, int], ...],
     ) -> None:
         code, version = code_version
-        self.administrations.append(
+        self.sink.administration(
             PlannedAdministration(
                 service_user=self.episodes[check.episode].service_user,
                 episode=check.episode,
@@ -235,18 +235,21 @@ def plan_measures(
     rng: random.Random,
     service_users: Sequence[PlannedServiceUser],
     episodes: Sequence[PlannedCaseloadEntry],
-    contacts: Sequence[PlannedContact],
+    contact_days: Sequence[array[int]],
     endings: Sequence[PlannedEnding],
-) -> MeasuresPlan:
-    contact_days: dict[int, list[int]] = defaultdict(list)
-    for contact in contacts:
-        if contact.group_session is None:
-            contact_days[contact.episode].append(contact.offset)
+    sink: MeasuresSink,
+) -> tuple[PlannedMeasureCourse, ...]:
+    """Hand the administrations to `sink`; return the planned course of each followed episode.
+
+    `contact_days` holds each episode's one-to-one contact days in order, as `plan_practice`
+    returns them.
+    """
     builder = _MeasuresBuilder(
         rng=rng,
         service_users=service_users,
         episodes=episodes,
-        contact_days={index: sorted(days) for index, days in contact_days.items()},
+        contact_days=contact_days,
+        sink=sink,
     )
     chime_items = _scored_items(shipped_instrument(*CHIME_CHECK))
     most = sum(high for _, _, high in chime_items)
@@ -293,6 +296,4 @@ def plan_measures(
                 for code, low, high in experience_items
             )
             builder.add(planned[-1], EXPERIENCE_SURVEY, answers)
-    return MeasuresPlan(
-        courses=tuple(builder.courses), administrations=tuple(builder.administrations)
-    )
+    return tuple(builder.courses)

@@ -3,14 +3,22 @@
 Records refer to each other by position in the plan's tuples (a contact's `episode` is an index
 into `Plan.caseload_entries`). Dates that must look current are whole-day offsets from today,
 which become dates only when written.
+
+The organisation and its caseloads (`Caseloads`) are decided first and kept whole: a national
+programme has a few hundred thousand of them. The record of the work and the measures over it
+run to millions at that scale, so they are handed one by one to a sink (`PracticeSink`,
+`MeasuresSink`) as they are decided: the loader writes them out in batches, `plan_programme`
+collects them into a `Plan`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from alongside.core.access import RoleCode
 from alongside.measures.models import AdministrationMode
@@ -281,6 +289,114 @@ class PracticePlan:
 
 
 @dataclass(frozen=True)
+class Caseloads:
+    """The organisation, its people and its caseloads: what is decided before the record of the
+    work, and what that record refers to."""
+
+    regions: tuple[PlannedRegion, ...]
+    areas: tuple[PlannedArea, ...]
+    teams: tuple[PlannedTeam, ...]
+    people: tuple[PlannedPerson, ...]
+    memberships: tuple[PlannedMembership, ...]
+    supervisions: tuple[PlannedSupervision, ...]
+    service_users: tuple[PlannedServiceUser, ...]
+    referrals: tuple[PlannedReferral, ...]
+    caseload_entries: tuple[PlannedCaseloadEntry, ...]
+    endings: tuple[PlannedEnding, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind of record, in the order the command prints them."""
+        return {
+            "regions": len(self.regions),
+            "areas": len(self.areas),
+            "teams": len(self.teams),
+            "people": len(self.people),
+            "logins": sum(1 for person in self.people if person.username),
+            "memberships": len(self.memberships),
+            "peer_support_workers": sum(
+                1 for m in self.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER
+            ),
+            "supervision_assignments": len(self.supervisions),
+            "service_users": len(self.service_users),
+            "referrals": len(self.referrals),
+            "caseload_entries": len(self.caseload_entries),
+            "endings": len(self.endings),
+        }
+
+
+class PracticeSink(Protocol):
+    """Receives the record of the work as it is planned, in plan order.
+
+    A record's position among those of its kind is its index: a goal step's `goal` is the
+    number of goals the sink had received before that goal.
+    """
+
+    def contact(self, contact: PlannedContact) -> None: ...
+    def group_programme(self, programme: PlannedGroupProgramme) -> None: ...
+    def group_session(self, session: PlannedGroupSession) -> None: ...
+    def goal(self, goal: PlannedGoal) -> None: ...
+    def goal_step(self, step: PlannedGoalStep) -> None: ...
+    def goal_progress(self, progress: PlannedGoalProgress) -> None: ...
+    def advocacy_item(self, item: PlannedAdvocacyItem) -> None: ...
+
+
+class MeasuresSink(Protocol):
+    """Receives the measure administrations as they are planned, in plan order."""
+
+    def administration(self, administration: PlannedAdministration) -> None: ...
+
+
+@dataclass
+class Tally:
+    """Running counts of the records handed to a sink, for the summary and the audit record."""
+
+    contacts: int = 0
+    contact_activities: int = 0
+    contact_chime_tags: int = 0
+    group_programmes: int = 0
+    group_sessions: int = 0
+    goals: int = 0
+    goal_steps: int = 0
+    goal_progress: int = 0
+    advocacy_items: int = 0
+    administrations: int = 0
+    administrations_in_own_account: int = 0
+    trends: Counter[MeasureTrend] | None = None
+
+    def add_contact(self, contact: PlannedContact) -> None:
+        self.contacts += 1
+        self.contact_activities += len(contact.activities)
+        self.contact_chime_tags += len(contact.chime)
+
+    def add_administration(self, administration: PlannedAdministration) -> None:
+        self.administrations += 1
+        self.administrations_in_own_account += (
+            administration.mode == AdministrationMode.SELF_ACCOUNT
+        )
+
+    def add_courses(self, courses: tuple[PlannedMeasureCourse, ...]) -> None:
+        self.trends = Counter(course.trend for course in courses)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind, after `Caseloads.counts` in the order the command prints them."""
+        trends = self.trends or Counter()
+        return {
+            "contacts": self.contacts,
+            "contact_activities": self.contact_activities,
+            "contact_chime_tags": self.contact_chime_tags,
+            "group_programmes": self.group_programmes,
+            "group_sessions": self.group_sessions,
+            "goals": self.goals,
+            "goal_steps": self.goal_steps,
+            "goal_progress": self.goal_progress,
+            "advocacy_items": self.advocacy_items,
+            "administrations": self.administrations,
+            "administrations_in_own_account": self.administrations_in_own_account,
+            **{f"measures_{trend}": trends[trend] for trend in MeasureTrend},
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything a load writes, in the order it is written. Indexes point into these tuples."""
 
@@ -299,39 +415,30 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of record: printed by the command and kept in the audit record."""
+        caseloads = Caseloads(
+            regions=self.regions,
+            areas=self.areas,
+            teams=self.teams,
+            people=self.people,
+            memberships=self.memberships,
+            supervisions=self.supervisions,
+            service_users=self.service_users,
+            referrals=self.referrals,
+            caseload_entries=self.caseload_entries,
+            endings=self.endings,
+        )
         practice = self.practice
-        return {
-            "regions": len(self.regions),
-            "areas": len(self.areas),
-            "teams": len(self.teams),
-            "people": len(self.people),
-            "logins": sum(1 for person in self.people if person.username),
-            "memberships": len(self.memberships),
-            "peer_support_workers": sum(
-                1 for m in self.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER
-            ),
-            "supervision_assignments": len(self.supervisions),
-            "service_users": len(self.service_users),
-            "referrals": len(self.referrals),
-            "caseload_entries": len(self.caseload_entries),
-            "endings": len(self.endings),
-            "contacts": len(practice.contacts),
-            "contact_activities": sum(len(c.activities) for c in practice.contacts),
-            "contact_chime_tags": sum(len(c.chime) for c in practice.contacts),
-            "group_programmes": len(practice.group_programmes),
-            "group_sessions": len(practice.group_sessions),
-            "goals": len(practice.goals),
-            "goal_steps": len(practice.goal_steps),
-            "goal_progress": len(practice.goal_progress),
-            "advocacy_items": len(practice.advocacy_items),
-            "administrations": len(self.measures.administrations),
-            "administrations_in_own_account": sum(
-                1
-                for a in self.measures.administrations
-                if a.mode == AdministrationMode.SELF_ACCOUNT
-            ),
-            **{
-                f"measures_{trend}": sum(1 for c in self.measures.courses if c.trend == trend)
-                for trend in MeasureTrend
-            },
-        }
+        tally = Tally(
+            group_programmes=len(practice.group_programmes),
+            group_sessions=len(practice.group_sessions),
+            goals=len(practice.goals),
+            goal_steps=len(practice.goal_steps),
+            goal_progress=len(practice.goal_progress),
+            advocacy_items=len(practice.advocacy_items),
+        )
+        for contact in practice.contacts:
+            tally.add_contact(contact)
+        for administration in self.measures.administrations:
+            tally.add_administration(administration)
+        tally.add_courses(self.measures.courses)
+        return caseloads.counts() | tally.counts()

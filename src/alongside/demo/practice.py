@@ -1,7 +1,9 @@
 """Plan the record of the work over the planned episodes: contacts, groups, goals, advocacy.
 
 Pure, like the rest of the plan: every choice comes from the generator's `random.Random`, in a
-fixed order, after the organisation and the episodes are decided.
+fixed order, after the organisation and the episodes are decided. Records go to a sink as they
+are decided (`plan.PracticeSink`), so that a national programme's millions of contacts are never
+all held at once.
 
 * Contacts run from an episode's start to its last contact, roughly weekly to fortnightly,
   mostly in person and in the community or the service. On-hold episodes have a long gap at the
@@ -15,9 +17,12 @@ fixed order, after the organisation and the episodes are decided.
 from __future__ import annotations
 
 import random
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TypeVar
 
 from alongside.demo import wording
@@ -33,7 +38,7 @@ from alongside.demo.plan import (
     PlannedGroupSession,
     PlannedServiceUser,
     PlannedTeam,
-    PracticePlan,
+    PracticeSink,
 )
 from alongside.demo.scales import IntRange, Scale
 from alongside.practice.models import (
@@ -103,12 +108,23 @@ RECENT_DAYS = 21
 """Only people seen within this many days are planned into groups: the rest have gone quiet."""
 
 
-def _pick(rng: random.Random, items: Sequence[T], weights: Sequence[int]) -> T:
-    return rng.choices(items, weights=weights)[0]
+_CUMULATIVE: dict[tuple[int, ...], tuple[list[int], float]] = {}
+
+
+def _pick(rng: random.Random, items: Sequence[T], weights: tuple[int, ...]) -> T:
+    """One item, drawn by weight: what `rng.choices(items, weights)[0]` draws, from the same
+    single `rng.random()`, without adding up the weights again on every call (millions of
+    contacts make millions of draws)."""
+    known = _CUMULATIVE.get(weights)
+    if known is None:
+        cumulative = list(accumulate(weights))
+        known = _CUMULATIVE[weights] = (cumulative, cumulative[-1] + 0.0)
+    cumulative, total = known
+    return items[bisect_right(cumulative, rng.random() * total, 0, len(items) - 1)]
 
 
 def _distinct(
-    rng: random.Random, items: Sequence[T], weights: Sequence[int], count: int, first: list[T]
+    rng: random.Random, items: Sequence[T], weights: tuple[int, ...], count: int, first: list[T]
 ) -> tuple[T, ...]:
     """`count` different items, starting with `first`, the rest drawn by weight."""
     chosen = list(first)
@@ -128,13 +144,12 @@ class _PracticeBuilder:
     workers_by_team: dict[int, list[int]]
     service_users: Sequence[PlannedServiceUser]
     episodes: Sequence[PlannedCaseloadEntry]
-    contacts: list[PlannedContact] = field(default_factory=list)
-    group_programmes: list[PlannedGroupProgramme] = field(default_factory=list)
-    group_sessions: list[PlannedGroupSession] = field(default_factory=list)
-    goals: list[PlannedGoal] = field(default_factory=list)
-    goal_steps: list[PlannedGoalStep] = field(default_factory=list)
-    goal_progress: list[PlannedGoalProgress] = field(default_factory=list)
-    advocacy_items: list[PlannedAdvocacyItem] = field(default_factory=list)
+    sink: PracticeSink
+    contact_days: list[array[int]] = field(default_factory=list)
+    """Each episode's one-to-one contact days, in order: where its measures can be given."""
+    goals: int = 0
+    group_programmes: int = 0
+    group_sessions: int = 0
 
     def draw(self, span: IntRange) -> int:
         return self.rng.randint(*span)
@@ -148,7 +163,10 @@ class _PracticeBuilder:
         while day > episode.start_offset:
             days.append(day)
             day -= self.draw(self.scale.contact_gap_days)
-        self.contacts.append(
+        days.append(episode.start_offset)
+        days.reverse()
+        self.contact_days.append(array("i", days))
+        self.sink.contact(
             PlannedContact(
                 service_user=episode.service_user,
                 episode=index,
@@ -162,8 +180,8 @@ class _PracticeBuilder:
                 note=wording.FIRST_MEETING_NOTE,
             )
         )
-        for day in reversed(days):
-            self.contacts.append(self.one_to_one(index, episode, day))
+        for day in days[1:]:
+            self.sink.contact(self.one_to_one(index, episode, day))
 
     def one_to_one(self, index: int, episode: PlannedCaseloadEntry, day: int) -> PlannedContact:
         rng = self.rng
@@ -219,8 +237,9 @@ class _PracticeBuilder:
             else:
                 status = _pick(rng, tuple(GoalStatus), (70, 15, 7, 8))
             closed_on = None if status == GoalStatus.OPEN else rng.randint(set_on, last_day)
-            goal = len(self.goals)
-            self.goals.append(
+            goal = self.goals
+            self.goals += 1
+            self.sink.goal(
                 PlannedGoal(
                     service_user=episode.service_user,
                     episode=index,
@@ -251,7 +270,7 @@ class _PracticeBuilder:
         done = len(steps) if status == GoalStatus.ACHIEVED else self.rng.randint(0, len(steps))
         done_days = sorted(self.rng.randint(first, last) for _ in range(done))
         for order, text in enumerate(steps):
-            self.goal_steps.append(
+            self.sink.goal_step(
                 PlannedGoalStep(
                     goal=goal,
                     text=text,
@@ -290,7 +309,7 @@ class _PracticeBuilder:
         own_login = self.service_users[episode.service_user].person
         for day, rating in ratings:
             by_service_user = own_login is not None and rng.random() < SELF_RATED_SHARE
-            self.goal_progress.append(
+            self.sink.goal_progress(
                 PlannedGoalProgress(
                     goal=goal,
                     offset=day,
@@ -335,7 +354,7 @@ class _PracticeBuilder:
                 response = rng.choice(wording.TEAM_RESPONSES[outcome])
             if outcome in wording.OUTCOME_NOTES:
                 outcome_note = rng.choice(wording.OUTCOME_NOTES[outcome])
-            self.advocacy_items.append(
+            self.sink.advocacy_item(
                 PlannedAdvocacyItem(
                     service_user=episode.service_user,
                     episode=index,
@@ -408,8 +427,9 @@ class _PracticeBuilder:
         workers = self.workers_by_team[team]
         facilitators = tuple(rng.sample(workers, min(len(workers), rng.randint(1, 2))))
         members = rng.sample(eligible, min(len(eligible), self.draw(self.scale.group_members)))
-        programme = len(self.group_programmes)
-        self.group_programmes.append(
+        programme = self.group_programmes
+        self.group_programmes += 1
+        self.sink.group_programme(
             PlannedGroupProgramme(
                 team=team,
                 name=kind.name,
@@ -419,8 +439,9 @@ class _PracticeBuilder:
             )
         )
         for week, day in enumerate(days):
-            session = len(self.group_sessions)
-            self.group_sessions.append(
+            session = self.group_sessions
+            self.group_sessions += 1
+            self.sink.group_session(
                 PlannedGroupSession(
                     programme=programme,
                     offset=day,
@@ -431,7 +452,7 @@ class _PracticeBuilder:
             )
             attendees = rng.sample(members, rng.randint(2, min(8, len(members))))
             for episode in attendees:
-                self.contacts.append(
+                self.sink.contact(
                     PlannedContact(
                         service_user=self.episodes[episode].service_user,
                         episode=episode,
@@ -459,7 +480,14 @@ def plan_practice(
     workers_by_team: dict[int, list[int]],
     service_users: Sequence[PlannedServiceUser],
     episodes: Sequence[PlannedCaseloadEntry],
-) -> PracticePlan:
+    sink: PracticeSink,
+    on_episode: Callable[[int], None] | None = None,
+) -> list[array[int]]:
+    """Hand the record of the work to `sink`; return each episode's one-to-one contact days.
+
+    `on_episode` is called after each episode's records, with how many episodes are done, so a
+    long load can show how far it has got.
+    """
     builder = _PracticeBuilder(
         scale=scale,
         rng=rng,
@@ -468,18 +496,13 @@ def plan_practice(
         workers_by_team=workers_by_team,
         service_users=service_users,
         episodes=episodes,
+        sink=sink,
     )
     for index, episode in enumerate(episodes):
         builder.plan_contacts(index, episode)
         builder.plan_goals(index, episode)
         builder.plan_advocacy(index, episode)
+        if on_episode is not None:
+            on_episode(index + 1)
     builder.plan_groups()
-    return PracticePlan(
-        contacts=tuple(builder.contacts),
-        group_programmes=tuple(builder.group_programmes),
-        group_sessions=tuple(builder.group_sessions),
-        goals=tuple(builder.goals),
-        goal_steps=tuple(builder.goal_steps),
-        goal_progress=tuple(builder.goal_progress),
-        advocacy_items=tuple(builder.advocacy_items),
-    )
+    return builder.contact_days

@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from alongside.core.access import RoleCode
+from alongside.demo import surveys
 from alongside.demo.generator import DEMO_PASSWORD
 from alongside.evaluation import actions as evaluation_actions
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.models import ConsentPurpose, Participant, Study
 from alongside.evaluation.studyfile import parse_study
 from alongside.organisation import actions as organisation_actions
@@ -355,9 +357,12 @@ def _study(sites: list[Region]) -> Study:
             for r in sites
             for code, _ in cohorts
         ],
+        "instruments": surveys.COHORT_INSTRUMENTS,
     }
     text = yaml.safe_dump(document, sort_keys=False)
-    definition = parse_study(document, source="demo", text=text, available={})
+    definition = parse_study(
+        document, source="demo", text=text, available=surveys.loaded_instruments()
+    )
     study, _ = evaluation_actions.load_study(by=None, definition=definition)
     rows = ["participant,cohort,site,method,team_type"] + [
         f"{code},{cohort},{sites[site].code},{method},"
@@ -366,15 +371,18 @@ def _study(sites: list[Region]) -> Study:
     evaluation_actions.import_participants(
         by=None, study=study, data="\n".join(rows).encode(), filename="demo-participants.csv"
     )
-    for participant in Participant.objects.filter(study=study).order_by("code"):
+    # Codes are stored only as digests: the ones that declined are found by theirs.
+    declined = {pseudonym_key.digest(code) for code in NO_QUOTE_CONSENT}
+    for participant in Participant.objects.filter(study=study).order_by("pk"):
         evaluation_actions.record_consent(
             by=None,
             participant=participant,
             purpose=ConsentPurpose.QUOTE_ANONYMOUSLY,
-            given=participant.code not in NO_QUOTE_CONSENT,
+            given=participant.code_digest not in declined,
             information_sheet_version="2",
             date=CONSENT_DATE,
         )
+    surveys.import_survey_answers(study=study, site_codes=[r.code for r in sites])
     return study
 
 

@@ -184,6 +184,10 @@ class Scale:
     """Share of (non-senior) PSWs on part-time contracts; most were, in the seed programme."""
     social_work_supervisor_share: float
     """Share of supervisors who are social workers; nurses and OTs supervise the rest."""
+    survey_responses: int = 0
+    """Responses to the programme-wide survey study (`demo/research.py`): none below national."""
+    transcript_segments: int = 0
+    """Segments of that study's interview transcripts, about 50 to an interview."""
 
     def layout(self) -> tuple[RegionShape, ...]:
         """The regions, areas and teams with copies expanded and numbered: what gets created."""
@@ -290,13 +294,18 @@ REGION = replace(
 )
 
 # About 3,000 PSWs and 150,000 service users: five copies of the regions, 23 of each team.
+# Contacts a little closer together (weekly to every eleven days) make about 5,000,000 of
+# them. Also a programme-wide evaluation: 200,000 survey responses and 400 interviews.
 NATIONAL = replace(
     SEED,
     name="national",
     region_copies=5,
     team_copies=23,
     service_users_per_psw=(38, 58),
+    contact_gap_days=(7, 11),
     groups_per_region=(15, 25),
+    survey_responses=200_000,
+    transcript_segments=20_000,
 )
 
 SCALES: dict[str, Scale] = {scale.name: scale for scale in (SEED, REGION, NATIONAL)}

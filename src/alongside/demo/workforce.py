@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +25,7 @@ from typing import Any
 from django.db import models
 
 from alongside.core.access import RoleCode
-from alongside.demo.plan import Plan
+from alongside.demo.plan import Caseloads, Plan
 from alongside.organisation.models import Discipline, Region
 from alongside.workforce.models import (
     CpdEvent,
@@ -284,7 +285,7 @@ def _checklist(rng: random.Random, preparedness: float, *, ready: bool) -> Check
     return Checklist(ready, 80 if ready else 20, ready, ready, ready, ready, ready)
 
 
-def plan_workforce(plan: Plan, *, seed: int) -> WorkforcePlan:
+def plan_workforce(plan: Caseloads | Plan, *, seed: int) -> WorkforcePlan:
     """Decide the workforce records over a planned programme. Pure: same plan and seed, equal."""
     rng = random.Random(f"alongside-demo-workforce-{seed}")
     psw_memberships = [m for m in plan.memberships if m.role in PSW_ROLES and m.team is not None]
@@ -445,7 +446,12 @@ def _bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:
 
 
 def load_workforce(
-    *, plan: Plan, seed: int, today: date, person_ids: list[int], team_ids: list[int]
+    *,
+    plan: Caseloads | Plan,
+    seed: int,
+    today: date,
+    person_ids: Sequence[int],
+    team_ids: Sequence[int],
 ) -> dict[str, int]:
     """Write the planned workforce records and return their counts, in the caller's transaction."""
     work = plan_workforce(plan, seed=seed)
@@ -603,7 +609,7 @@ def load_workforce(
 
 
 def _load_threads(
-    plan: Plan, work: WorkforcePlan, day: Any, pid: Any, region_of: list[int], lead: int
+    plan: Caseloads | Plan, work: WorkforcePlan, day: Any, pid: Any, region_of: list[int], lead: int
 ) -> None:
     authors = sorted({s.supervisee for s in work.sessions}) or [work.lead]
     for number, (region, title, body, replies) in enumerate(THREADS):

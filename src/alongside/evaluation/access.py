@@ -8,12 +8,17 @@
   an organisation running several evaluations keeps each team of evaluators to its own study.
 * Administrators decide who is a member (`MANAGE_STUDY_MEMBERS`) and never reach a participant.
 * Programme leads never reach a participant: they see aggregates only.
+* Participant codes (the pseudonym key) are opened only for someone holding the administrator
+  role's `OPEN_PARTICIPANT_CODES`: in a study's identified export, also a member of the study
+  allowed identifiers; in a data subject request, also `HANDLE_SUBJECT_REQUESTS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
 from alongside.core.access import (
@@ -24,6 +29,7 @@ from alongside.core.access import (
     principal_for,
     register_scope,
 )
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.models import (
     Consent,
     Invitation,
@@ -36,6 +42,7 @@ from alongside.evaluation.models import (
 )
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K")
 
 # Permissions about a study's participant-level data: members only.
 STUDY_DATA = frozenset(
@@ -97,13 +104,33 @@ def get_study_for_user(user: AnyUser, slug: Any, permission: Permission) -> Stud
 
 
 def may_see_identifiers(user: AnyUser, study: Study) -> bool:
-    """Whether exports for this user may carry participant codes instead of pseudonyms."""
+    """Whether exports for this user may carry participant codes instead of pseudonyms: a
+    member of the study allowed identifiers who also holds the administrator role."""
     principal = principal_for(user)
-    if Permission.VIEW_STUDY_DATA not in principal.permissions or principal.user_id is None:
+    held = principal.permissions
+    if (
+        Permission.VIEW_STUDY_DATA not in held
+        or Permission.OPEN_PARTICIPANT_CODES not in held
+        or principal.user_id is None
+    ):
         return False
     return StudyMember.objects.filter(
         study=study, user_id=principal.user_id, may_see_identifiers=True
     ).exists()
+
+
+def may_open_codes(user: AnyUser | None) -> bool:
+    """Whether this user may read participant codes at all (None: the server's command line,
+    whose operator holds the key file anyway)."""
+    return user is None or Permission.OPEN_PARTICIPANT_CODES in principal_for(user).permissions
+
+
+def open_codes_for_user(user: AnyUser | None, sealed: Mapping[K, str]) -> dict[K, str]:
+    """The participant codes sealed in `sealed`, opened with the pseudonym key; PermissionDenied
+    for anyone without the administrator role's OPEN_PARTICIPANT_CODES. The caller audits."""
+    if not may_open_codes(user):
+        raise PermissionDenied
+    return pseudonym_key.keyring().unseal_all(sealed)
 
 
 def study_abilities(user: AnyUser, study: Study) -> dict[str, bool]:

@@ -7,6 +7,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Evaluation studies"
 
     def ready(self) -> None:
-        from alongside.evaluation import access
+        from alongside.evaluation import (
+            access,
+            checks,  # noqa: F401  (registers the system checks)
+        )
 
         access.register()

@@ -5,6 +5,11 @@ participant code, the site and cohort codes, and one value per item (None when t
 blank on paper). Two keyings disagree on a field whenever their values differ; a blank against a
 value is a disagreement too, since one of the two people misread the paper.
 
+The participant code is held as its keyed digest (alongside.evaluation.pseudonym_key), never as
+typed: two keyings name the same person when their digests are equal. The code itself travels
+sealed (`participant_sealed`), compared by nobody, so that a verified form can register a new
+participant without anyone opening it.
+
 Fields are named `participant_code`, `site`, `cohort`, and `item-<code>` for an item (item codes
 never hold a hyphen, so the names cannot collide).
 """
@@ -31,10 +36,11 @@ def item_of(field_name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Keyed:
-    participant_code: str
+    participant_code: str  # the keyed digest of the code typed
     site: str
     cohort: str
     answers: Mapping[str, int | None] = field(default_factory=dict)
+    participant_sealed: str = ""
 
     def value(self, field_name: str) -> Value:
         item = item_of(field_name)
@@ -51,7 +57,8 @@ class Keyed:
     def to_json(self) -> dict[str, Any]:
         """How a keying is stored (`PaperEntry.answers`)."""
         return {
-            "participant_code": self.participant_code,
+            "participant_digest": self.participant_code,
+            "participant_sealed": self.participant_sealed,
             "site": self.site,
             "cohort": self.cohort,
             "items": dict(self.answers),
@@ -60,10 +67,11 @@ class Keyed:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Keyed:
         return cls(
-            participant_code=str(data["participant_code"]),
+            participant_code=str(data["participant_digest"]),
             site=str(data["site"]),
             cohort=str(data["cohort"]),
             answers=dict(data["items"]),
+            participant_sealed=str(data.get("participant_sealed", "")),
         )
 
 
@@ -122,9 +130,15 @@ def merge(first: Keyed, second: Keyed, choices: Mapping[str, Value]) -> Keyed:
     for code in items:
         value = final(item_field(code))
         answers[code] = value if isinstance(value, int) else None
+    participant = str(final("participant_code"))
     return Keyed(
-        participant_code=str(final("participant_code")),
+        participant_code=participant,
         site=str(final("site")),
         cohort=str(final("cohort")),
         answers=answers,
+        participant_sealed=(
+            first.participant_sealed
+            if participant == first.participant_code
+            else second.participant_sealed
+        ),
     )

@@ -45,6 +45,8 @@ def load_example_manifest(path: Path) -> ExampleManifest:
         raise ExampleError([f"{where}: cannot read the file: {error.strerror}"]) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ExampleError([f"{where}: not a readable YAML file: {error}"]) from error
+    except RecursionError:
+        raise ExampleError([f"{where}: lists or mappings nested too deeply to read"]) from None
     if not isinstance(data, Mapping):
         raise ExampleError([f"{where}: must be a mapping with study, participants, responses"])
     problems = [f"{where}: unknown field {key!r}" for key in data if key not in FIELDS]
@@ -55,7 +57,13 @@ def load_example_manifest(path: Path) -> ExampleManifest:
             problems.append(f"{where}: {field}: must be a file name, got {value!r}")
             return None
         found = folder / value
-        if not found.is_file():
+        try:
+            present = found.is_file()
+        except OSError as error:  # a name too long for the file system, a folder not allowed
+            shown = value if len(value) <= 80 else value[:80] + "..."
+            problems.append(f"{where}: {field}: cannot open {shown!r}: {error.strerror}")
+            return None
+        if not present:
             problems.append(f"{where}: {field}: no file {found}")
             return None
         return found

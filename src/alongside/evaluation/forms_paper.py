@@ -96,8 +96,18 @@ class PaperKeyingForm(forms.Form):
         }
 
 
+CODE_FIELD = "participant_code"
+CODE_NOT_SHOWN = "the same code in both entries (codes are not shown)"
+TYPE_THE_CODE = "Type the participant code written on the paper form."
+
+
 def describe(value: Value, instrument: Instrument, field_name: str) -> str:
-    """A keyed value as a person reads it: an item's value with its label; blank as such."""
+    """A keyed value as a person reads it: an item's value with its label; blank as such.
+
+    A participant code is held only as its digest, so it is never shown.
+    """
+    if field_name == CODE_FIELD:
+        return CODE_NOT_SHOWN
     if value is None or value == "":
         return "(left blank)"
     item = item_of(field_name)
@@ -117,7 +127,11 @@ def field_label(field_name: str, instrument: Instrument) -> str:
 
 
 class ResolveForm(forms.Form):
-    """Which entry is right, for every disagreement: "first" or "second"."""
+    """Which entry is right, for every disagreement: "first" or "second".
+
+    Codes are not shown, so a disagreement on the participant code is resolved by typing the
+    code written on the paper; the action checks that it is one of the two entries'.
+    """
 
     def __init__(
         self,
@@ -129,6 +143,18 @@ class ResolveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.disagreements = {d.field: d for d in disagreements}
         for d in disagreements:
+            if d.field == CODE_FIELD:
+                self.fields[d.field] = forms.CharField(
+                    label=FIELD_LABELS[CODE_FIELD],
+                    max_length=64,
+                    error_messages={"required": TYPE_THE_CODE},
+                    help_text=(
+                        "The two entries keyed different participant codes. Type the code "
+                        "written on the paper form: it must match one of the two entries."
+                    ),
+                    widget=_code_input(),
+                )
+                continue
             self.fields[d.field] = forms.ChoiceField(
                 label=field_label(d.field, instrument),
                 required=False,
@@ -140,11 +166,15 @@ class ResolveForm(forms.Form):
             )
 
     def choices(self) -> dict[str, Value]:
-        """The chosen values, by field; a field left unchosen is left out (the action says so)."""
+        """The chosen values, by field; a field left unchosen is left out (the action says so).
+        The participant code is the code as typed."""
         chosen: dict[str, Value] = {}
         for name, disagreement in self.disagreements.items():
             picked = self.cleaned_data.get(name)
-            if picked == "first":
+            if name == CODE_FIELD:
+                if picked:
+                    chosen[name] = picked
+            elif picked == "first":
                 chosen[name] = disagreement.first
             elif picked == "second":
                 chosen[name] = disagreement.second

@@ -106,18 +106,24 @@ class KnownParticipant:
 
 @dataclass(frozen=True)
 class StudyContext:
-    """What a file is checked against: the study's sites, cohorts, approvals and participants."""
+    """What a file is checked against: the study's sites, cohorts, approvals and participants.
+
+    Participants are known by the keyed digest of their code (`digest`, the pseudonym key's),
+    never by the code itself.
+    """
 
     sites: frozenset[str]
     cohorts: frozenset[str]
     approvals: Mapping[tuple[str, str], str]
     known: Mapping[str, KnownParticipant]
+    digest: Callable[[str], str]
 
 
 @dataclass(frozen=True)
 class ParticipantLine:
     row: int
     code: str
+    digest: str
     site: str
     cohort: str
     method: str
@@ -128,6 +134,7 @@ class ParticipantLine:
 class ResponseLine:
     row: int
     code: str
+    digest: str
     site: str
     method: str
     answers: tuple[tuple[str, int | None], ...]
@@ -327,7 +334,8 @@ class RowChecker:
     def add(self, row: int, column: str | None, value: str | None, message: str) -> None:
         self.problems.append(RowProblem(row, column, value, message))
 
-    def code(self, row: int, value: str) -> str | None:
+    def code(self, row: int, value: str) -> tuple[str, str] | None:
+        """The code and its digest; codes that differ only in case or spaces are the same."""
         code = value.strip()
         if not code:
             self.add(row, "participant", value, "required")
@@ -335,13 +343,14 @@ class RowChecker:
         if len(code) > 64:
             self.add(row, "participant", value, "longer than 64 characters")
             return None
-        if code in self.first_row:
+        digest = self.context.digest(code)
+        if digest in self.first_row:
             self.add(
-                row, "participant", code, f"appears twice (also on row {self.first_row[code]})"
+                row, "participant", code, f"appears twice (also on row {self.first_row[digest]})"
             )
             return None
-        self.first_row[code] = row
-        return code
+        self.first_row[digest] = row
+        return code, digest
 
     def member(self, row: int, column: str, value: str, known: frozenset[str]) -> str | None:
         code = value.strip()
@@ -367,8 +376,8 @@ class RowChecker:
             self.add(row, "site", site, refusal)
         return refusal is None
 
-    def matches_known(self, row: int, code: str, site: str, cohort: str) -> bool:
-        known = self.context.known.get(code)
+    def matches_known(self, row: int, code: str, digest: str, site: str, cohort: str) -> bool:
+        known = self.context.known.get(digest)
         if known is None:
             return True
         if known.withdrawn:
@@ -414,7 +423,7 @@ def participant_lines(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
-        code = checker.code(row, cells[index["participant"]])
+        coded = checker.code(row, cells[index["participant"]])
         cohort = checker.member(row, "cohort", cells[index["cohort"]], context.cohorts)
         site = checker.member(row, "site", cells[index["site"]], context.sites)
         method = checker.method(row, cells[index["method"]])
@@ -424,9 +433,12 @@ def participant_lines(
             continue
         if site is None or cohort is None or not checker.approved(row, site, cohort):
             continue
-        if code is None or method is None or not checker.matches_known(row, code, site, cohort):
+        if coded is None or method is None:
             continue
-        yield ParticipantLine(row, code, site, cohort, method, team_type)
+        code, digest = coded
+        if not checker.matches_known(row, code, digest, site, cohort):
+            continue
+        yield ParticipantLine(row, code, digest, site, cohort, method, team_type)
     if checker.problems:
         raise ImportRejected(checker.problems)
 
@@ -506,7 +518,7 @@ def response_lines(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         _tick(progress, done, total)
-        code = checker.code(row, cells[index["participant"]])
+        coded = checker.code(row, cells[index["participant"]])
         site = checker.member(row, "site", cells[index["site"]], context.sites)
         method = checker.method(row, cells[index["method"]])
         answers: list[tuple[str, int | None]] = []
@@ -525,8 +537,11 @@ def response_lines(
             answers.append((item, value))
         if site is None or not checker.approved(row, site, cohort):
             continue
-        if code is None or method is None or not checker.matches_known(row, code, site, cohort):
+        if coded is None or method is None:
             continue
-        yield ResponseLine(row, code, site, method, tuple(answers))
+        code, digest = coded
+        if not checker.matches_known(row, code, digest, site, cohort):
+            continue
+        yield ResponseLine(row, code, digest, site, method, tuple(answers))
     if checker.problems:
         raise ImportRejected(checker.problems)

@@ -7,17 +7,19 @@ whether or not their stored data was kept.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
 
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.imports import KnownParticipant, StudyContext
 from alongside.evaluation.models import Approval, Participant, Response, Study
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
 
 
 def import_context(study: Study) -> StudyContext:
-    """What an import file is checked against."""
+    """What an import file is checked against: participants are known by their code's digest."""
     approvals = {
         (site, cohort): status
         for site, cohort, status in Approval.objects.filter(study=study).values_list(
@@ -25,16 +27,18 @@ def import_context(study: Study) -> StudyContext:
         )
     }
     known = {
-        code: KnownParticipant(site, cohort, withdrawn is not None)
-        for code, site, cohort, withdrawn in Participant.objects.filter(study=study).values_list(
-            "code", "site__code", "cohort__code", "withdrawn_at"
-        )
+        digest: KnownParticipant(site, cohort, withdrawn is not None)
+        for digest, site, cohort, withdrawn in Participant.objects.filter(study=study)
+        .order_by()
+        .values_list("code_digest", "site__code", "cohort__code", "withdrawn_at")
     }
     return StudyContext(
         sites=frozenset(study.sites.values_list("code", flat=True)),
         cohorts=frozenset(study.cohorts.values_list("code", flat=True)),
         approvals=approvals,
         known=known,
+        # An import reads its file twice (check, then write): each code is digested once.
+        digest=functools.lru_cache(maxsize=None)(pseudonym_key.keyring().digest),
     )
 
 
@@ -78,6 +82,7 @@ def participant_counts(study: Study) -> dict[tuple[str, str], int]:
     }
 
 
-def participant_codes(study: Study) -> dict[str, str]:
-    """Pseudonym to the code given in the study's files, for exports with identifiers only."""
-    return dict(_counted(study).values_list("pseudonym", "code"))
+def sealed_codes(study: Study) -> dict[str, str]:
+    """Pseudonym to the sealed code, for exports with identifiers only: evaluation.access's
+    `open_codes_for_user` opens them for those allowed."""
+    return dict(_counted(study).values_list("pseudonym", "code_sealed"))

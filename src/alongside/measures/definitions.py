@@ -293,6 +293,14 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     seen: set[Hashable] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a {'mapping' if isinstance(key, Mapping) else 'list or set'} cannot be a key "
+                "(keys are plain words or numbers)",
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -319,6 +327,8 @@ def read_yaml(path: str | Path) -> object:
         raise DefinitionError([f"{source}: {where}not valid YAML: {exc.problem}"]) from exc
     except yaml.YAMLError as exc:
         raise DefinitionError([f"{source}: not valid YAML: {exc}"]) from exc
+    except RecursionError:
+        raise DefinitionError([f"{source}: lists or mappings nested too deeply to read"]) from None
 
 
 # --- the validator ------------------------------------------------------------------------------

@@ -108,6 +108,26 @@ class ResponseImportError(ValueError):
         super().__init__("\n".join(problems))
 
 
+def _member(value: object, key: str) -> dict[str, Any]:
+    """VALUE[KEY] when both are JSON objects; {} otherwise, so that its fields read as missing."""
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _plain_text(value: object) -> bool:
+    """Text a database can match: not empty, no NUL (PostgreSQL refuses NUL in text)."""
+    return isinstance(value, str) and bool(value) and "\x00" not in value
+
+
+def _whole_number(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 def parse_response(data: object, *, source: str) -> dict[str, Any]:
     """Check a QuestionnaireResponse for a known Questionnaire; return an administration's fields.
 
@@ -126,7 +146,7 @@ def parse_response(data: object, *, source: str) -> dict[str, Any]:
     canonical_ref = str(data.get("questionnaire", ""))
     url, _, version = canonical_ref.partition("|")
     row = None
-    if not url.startswith(URL_PREFIX) or not version:
+    if not _plain_text(canonical_ref) or not url.startswith(URL_PREFIX) or not version:
         problem("questionnaire", f"must be '{URL_PREFIX}<code>|<version>', got {canonical_ref!r}")
     else:
         row = InstrumentVersion.objects.filter(
@@ -134,14 +154,15 @@ def parse_response(data: object, *, source: str) -> dict[str, Any]:
         ).first()
         if row is None:
             problem("questionnaire", f"no loaded instrument {canonical_ref!r}")
-    subject = (data.get("subject") or {}).get("identifier") or {}
+    identifier = _member(_member(data, "subject"), "identifier")
+    reference = identifier.get("value")
     service_user = None
-    if subject.get("system") != SERVICE_USER_SYSTEM or not subject.get("value"):
+    if identifier.get("system") != SERVICE_USER_SYSTEM or not _plain_text(reference):
         problem("subject.identifier", f"must be a {SERVICE_USER_SYSTEM} reference")
     else:
-        service_user = ServiceUser.objects.filter(reference=subject["value"]).first()
+        service_user = ServiceUser.objects.filter(reference=reference).first()
         if service_user is None:
-            problem("subject.identifier", f"no service user {subject['value']!r}")
+            problem("subject.identifier", f"no service user {reference!r}")
     authored = None
     try:
         authored = dt.date.fromisoformat(str(data.get("authored", ""))[:10])
@@ -152,7 +173,11 @@ def parse_response(data: object, *, source: str) -> dict[str, Any]:
     if row is not None:
         instrument = row.instrument()
         known = {item.code: item for item in instrument.items}
-        for index, entry in enumerate(data.get("item") or []):
+        entries = data.get("item") or []
+        if not isinstance(entries, list):
+            problem("item", "must be a list of answered items")
+            entries = []
+        for index, entry in enumerate(entries):
             link_id = entry.get("linkId") if isinstance(entry, dict) else None
             where = f"item[{index}] (linkId {link_id!r})"
             item = known.get(str(link_id))
@@ -162,22 +187,21 @@ def parse_response(data: object, *, source: str) -> dict[str, Any]:
             if link_id in answers or link_id in written:
                 problem(where, "answered twice")
                 continue
-            given = entry.get("answer") or []
-            if len(given) != 1:
+            given = entry.get("answer")
+            if not isinstance(given, list) or len(given) != 1 or not isinstance(given[0], dict):
                 problem(where, "needs exactly one answer")
                 continue
             answer = given[0]
             if item.kind is ItemKind.TEXT:
-                if "valueString" not in answer:
-                    problem(where, "a written item needs valueString")
+                if not isinstance(answer.get("valueString"), str):
+                    problem(where, "a written item needs valueString (text)")
                 else:
-                    written[item.code] = str(answer["valueString"])
+                    written[item.code] = answer["valueString"]
                 continue
-            coding = answer.get("valueCoding") or {}
+            coding = _member(answer, "valueCoding")
             scale = instrument.item_scale(item)
-            try:
-                value = int(coding.get("code", ""))
-            except ValueError:
+            value = _whole_number(coding.get("code"))
+            if value is None:
                 problem(
                     where, f"valueCoding.code must be a whole number, got {coding.get('code')!r}"
                 )

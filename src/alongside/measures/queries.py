@@ -44,10 +44,14 @@ def for_service_users(rows: Iterable[InstrumentVersion]) -> list[InstrumentVersi
 
 
 def pack_for(row: InstrumentVersion) -> TextPack | None:
-    """The organisation's most recently loaded pack for this version, for licensed wording."""
+    """The organisation's most recently loaded pack for this version, for licensed wording.
+
+    Chosen in Python from `row.text_packs.all()`, so rows read with their packs prefetched (as
+    `latest_versions` does) cost no query each.
+    """
     if row.ships_text:
         return None
-    return row.text_packs.order_by("-loaded_at", "-pk").first()
+    return max(row.text_packs.all(), key=lambda pack: (pack.loaded_at, pack.pk), default=None)
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,14 @@ def _workers_q(
     *,
     own: bool = True,
     supervised: bool = True,
+    read_supervisees: bool = False,
 ) -> Q:
-    """Records worked by the principal (as a PSW) and/or by their supervisees."""
+    """Records worked by the principal (as a PSW) and/or by their supervisees.
+
+    With `read_supervisees`, the supervisees' ids are read first (one query) and the condition
+    names them, instead of holding a subquery: a condition OR-ed with others needs that, or
+    PostgreSQL reads the whole table rather than combining indexes.
+    """
     if principal.person_id is None:
         return _NOTHING
     roles = _granting_roles(principal, permission)
@@ -88,7 +94,8 @@ def _workers_q(
     if own and roles & _PSW_ROLES:
         q |= Q(**{field: principal.person_id})
     if supervised and roles & _SUPERVISING_ROLES:
-        q |= Q(**{f"{field}__in": supervisee_ids(principal)})
+        supervisees = supervisee_ids(principal)
+        q |= Q(**{f"{field}__in": list(supervisees) if read_supervisees else supervisees})
     return q
 
 
@@ -149,7 +156,7 @@ def _referral_rule(principal: Principal, permission: Permission) -> QuerySet[Ref
         return objects.filter(team_id__in=principal.team_ids(*_TEAM_REFERRAL_ROLES))
     if permission is Permission.VIEW_REFERRAL:
         q = Q(team_id__in=principal.team_ids(*_TEAM_REFERRAL_ROLES))
-        q |= _workers_q(principal, permission, "allocated_to_id")
+        q |= _workers_q(principal, permission, "allocated_to_id", read_supervisees=True)
         if principal.person_id is not None:
             q |= Q(referrer_id=principal.person_id)
         if _granting_roles(principal, Permission.DECIDE_REFERRAL) & _PSW_ROLES:

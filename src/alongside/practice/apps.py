@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PracticeConfig(AppConfig):
@@ -7,4 +8,7 @@ class PracticeConfig(AppConfig):
     verbose_name = "Peer support practice"
 
     def ready(self) -> None:
-        from alongside.practice import access  # noqa: F401  (registers scope rules)
+        from alongside.practice import access, rollups  # noqa: F401  (access registers scope rules)
+
+        rollups.connect()
+        post_migrate.connect(rollups.build_if_missing, sender=self)

@@ -21,9 +21,13 @@ from django.utils import timezone
 
 from alongside.core import audit
 from alongside.core.models import AuditAction
+from alongside.evaluation import pseudonym_key
+from alongside.evaluation.access import open_codes_for_user
 from alongside.evaluation.actions import withdraw_participant
 from alongside.evaluation.models import Participant
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.organisation.models import Person
+from alongside.practice import rollups
 from alongside.practice.models import ServiceUser
 from alongside.privacy import export, retention
 from alongside.privacy.walker import Found, collect
@@ -69,6 +73,15 @@ def export_subject(*, by: AnyUser | None, subject: models.Model, request_referen
     with transaction.atomic():
         found = collect(subject)
         data = export.export_data(found, request_reference=reference)
+        try:
+            sealed = export.sealed_codes(data["records"])
+            codes = open_codes_for_user(by, sealed) if sealed else {}
+        except PseudonymKeyError as error:
+            raise ValidationError(
+                f"The participant's code cannot be opened, so nothing was exported. {error}",
+                code="pseudonym-key",
+            ) from error
+        export.reveal_codes(data["records"], codes)
         made = Export(
             name=export.subject_name(subject),
             json_bytes=export.export_json(data),
@@ -217,7 +230,9 @@ def erase_service_user(
     reference = _reference(request_reference)
     with transaction.atomic():
         subject = _locked_service_user(service_user)
-        counts = _erase_service_user_rows(subject)
+        # Deletes send signals that recount the report rollups; count once, at the end.
+        with rollups.deferred():
+            counts = _erase_service_user_rows(subject)
         audit.record(
             actor=by,
             action=AuditAction.DELETE,
@@ -240,7 +255,9 @@ def anonymise_service_user(
     reference = _reference(request_reference)
     with transaction.atomic():
         subject = _locked_service_user(service_user)
-        counts = _anonymise_service_user_rows(subject)
+        # Bulk updates send no signals, and moved dates move the rollups' buckets.
+        with rollups.tracking_service_user(subject.pk):
+            counts = _anonymise_service_user_rows(subject)
         audit.record(
             actor=by,
             action=AuditAction.UPDATE,
@@ -324,8 +341,9 @@ def erase_participant(
 ) -> dict[str, int]:
     """Delete the participant's answers, consents, links and paper forms; erase their words.
 
-    The participant row stays under its pseudonym, withdrawn, with its code replaced, so that
-    the study's counts of withdrawals stay true and nothing links it back to the person.
+    The participant row stays under its pseudonym, withdrawn, with its code replaced (digest
+    and sealed copy of `erased-<id>`), so that the study's counts of withdrawals stay true and
+    nothing links it back to the person.
     """
     reference = _reference(request_reference)
     with transaction.atomic():
@@ -338,8 +356,11 @@ def erase_participant(
             model._default_manager.filter(pk__in=pks).delete()
             label = model._meta.label_lower
             counts[label] = counts.get(label, 0) + len(pks)
+        ring = pseudonym_key.keyring()
+        erased = f"erased-{subject.pk}"
         Participant.objects.filter(pk=subject.pk).update(
-            code=f"erased-{subject.pk}",
+            code_digest=ring.digest(erased),
+            code_sealed=ring.seal(erased),
             withdrawn_at=subject.withdrawn_at or timezone.now(),
             keep_data_on_withdrawal=False,
         )

@@ -2,6 +2,10 @@
 
 The JSON is the complete record (every field of every row, docs/formats/subject-export.md);
 the PDF shows the same rows with plain headings and field names, for the person to read.
+
+A participant's code is stored only as a keyed digest and a sealed copy (the pseudonym key's,
+alongside.evaluation.pseudonym_key); the export gives the code itself in their place, opened by
+the administrator answering the request (`reveal_codes`).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +63,61 @@ def export_data(found: Found, *, request_reference: str) -> dict[str, Any]:
         "counts": found.counts(),
         "records": records,
     }
+
+
+# What a keying or a form held when the code keyed was not this person's (a disagreement).
+ANOTHER_CODE = "(another code)"
+
+
+def _renamed(row: dict[str, Any], old: str, new: str, value: Any) -> dict[str, Any]:
+    """The row with field `old` replaced, in the same place, by `new` holding `value`."""
+    return {new if key == old else key: value if key == old else kept for key, kept in row.items()}
+
+
+def sealed_codes(records: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """The sealed code of every participant in the records, by the digest of their code."""
+    return {
+        row["code_digest"]: row["code_sealed"] for row in records.get("evaluation.participant", ())
+    }
+
+
+def reveal_codes(records: dict[str, list[dict[str, Any]]], codes: Mapping[str, str]) -> None:
+    """Give participant codes where the records hold them as digests and sealed copies.
+
+    `codes` maps each participant's digest to their code, opened. A participant row gets `code`
+    (in place of `code_digest`, and without `code_sealed`); a paper form `participant_code`; a
+    paper keying's answers `participant_code`, as they were stored before codes were sealed.
+    """
+
+    def code(digest: Any) -> str:
+        return codes.get(str(digest), ANOTHER_CODE)
+
+    people = records.get("evaluation.participant", [])
+    for index, row in enumerate(people):
+        row = {key: value for key, value in row.items() if key != "code_sealed"}
+        people[index] = _renamed(row, "code_digest", "code", code(row["code_digest"]))
+    forms = records.get("evaluation.paperform", [])
+    for index, row in enumerate(forms):
+        resolved = dict(row.get("resolved_answers") or {})
+        if "participant_code" in resolved:
+            resolved["participant_code"] = code(resolved["participant_code"])
+            row = {**row, "resolved_answers": resolved}
+        forms[index] = _renamed(
+            row, "participant_digest", "participant_code", code(row["participant_digest"])
+        )
+    entries = records.get("evaluation.paperentry", [])
+    for index, row in enumerate(entries):
+        answers = {
+            key: value for key, value in row["answers"].items() if key != "participant_sealed"
+        }
+        if "participant_digest" in answers:
+            answers = _renamed(
+                answers,
+                "participant_digest",
+                "participant_code",
+                code(answers["participant_digest"]),
+            )
+        entries[index] = {**row, "answers": answers}
 
 
 def export_json(data: dict[str, Any]) -> bytes:

@@ -26,7 +26,11 @@ class ParticipantSearchForm(forms.Form):
         to_field_name="slug",
         empty_label="Choose a study",
     )
-    pseudonym = forms.CharField(label="Pseudonym", max_length=16)
+    pseudonym = forms.CharField(
+        label="Pseudonym or participant code",
+        max_length=64,
+        help_text="For example P-0042, or the code on the person's consent form.",
+    )
 
 
 class ExportForm(forms.Form):

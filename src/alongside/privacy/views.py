@@ -18,7 +18,9 @@ from alongside.core import audit
 from alongside.core.access import Permission, require_permission
 from alongside.core.forms import run_action
 from alongside.core.models import AuditAction
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.models import Participant
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.practice.models import ServiceUser
 from alongside.privacy import actions, effects
 from alongside.privacy.export import subject_name
@@ -83,11 +85,17 @@ def requests(request: HttpRequest) -> HttpResponse:
             listing="data-requests",
         )
     if participant_form.is_valid():
+        wanted = participant_form.cleaned_data["pseudonym"].strip()
+        match = Q(pseudonym__iexact=wanted)
+        try:
+            # A code is found by its keyed digest: the code itself is not stored.
+            match |= Q(code_digest=pseudonym_key.digest(wanted))
+        except PseudonymKeyError as error:
+            messages.error(request, f"Searched by pseudonym only. {error}")
         participants = list(
-            Participant.objects.filter(
-                study=participant_form.cleaned_data["study"],
-                pseudonym__iexact=participant_form.cleaned_data["pseudonym"].strip(),
-            ).select_related("study")
+            Participant.objects.filter(match, study=participant_form.cleaned_data["study"])
+            .select_related("study")
+            .order_by("pseudonym")
         )
     return render(
         request,

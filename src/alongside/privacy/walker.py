@@ -15,7 +15,8 @@ change here:
   same subject.
 
 Two things the metadata cannot say are declared below: a segment's text lives in its source's
-text (`DERIVED`), and a paper form names its participant by code, not by a key (`LINKED`).
+text (`DERIVED`), and a paper form names its participant by the digest of their code, not by a
+key (`LINKED`).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _segment_text(segment: Any) -> dict[str, Any]:
 
 
 def _paper_forms_by_code(participant: Any) -> Q:
-    return Q(study_id=participant.study_id, participant_code=participant.code)
+    return Q(study_id=participant.study_id, participant_digest=participant.code_digest)
 
 
 # Values held about a row that live in another row (a segment's words are its source's text).

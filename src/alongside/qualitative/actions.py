@@ -16,6 +16,7 @@ from django.utils import timezone
 from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.core.records import AnyUser, save_audited
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.models import Cohort, Method, Participant, Site, Study
 from alongside.qualitative import segments as spans
 from alongside.qualitative.exchange import Code as ExchangeCode
@@ -87,21 +88,29 @@ def _user_id(user: AnyUser | None) -> int | None:
 # --- Sources -----------------------------------------------------------------------------------
 
 
-def _participants_by_label(study: Study) -> dict[str, Participant]:
-    """Participants known by their study code or pseudonym, for matching speaker labels."""
-    known: dict[str, Participant] = {}
-    for participant in Participant.objects.filter(study=study).select_related("cohort", "site"):
-        known[participant.pseudonym.casefold()] = participant
-        known[participant.code.casefold()] = participant
-    return known
+class _KnownParticipants:
+    """A study's participants, for matching speaker labels: by pseudonym (any case) or by study
+    code, which is compared by its keyed digest (the code itself is not stored)."""
+
+    def __init__(self, study: Study) -> None:
+        rows = list(Participant.objects.filter(study=study).select_related("cohort", "site"))
+        self.by_pseudonym = {p.pseudonym.casefold(): p for p in rows}
+        self.by_digest = {p.code_digest: p for p in rows}
+        self.digest = pseudonym_key.keyring().digest
+
+    def get(self, label: str) -> Participant | None:
+        found = self.by_pseudonym.get(label.casefold())
+        if found is None and label.strip():
+            found = self.by_digest.get(self.digest(label))
+        return found
 
 
 def _speaker(
-    source: Source, label: str, known: dict[str, Participant], speakers: dict[str, Speaker]
+    source: Source, label: str, known: _KnownParticipants, speakers: dict[str, Speaker]
 ) -> Speaker:
     if label in speakers:
         return speakers[label]
-    participant = known.get(label.casefold())
+    participant = known.get(label)
     interviewer = label.casefold() in INTERVIEWER_LABELS
     speaker = Speaker(
         source=source,
@@ -156,7 +165,7 @@ def _write_source(
     )
     source.full_clean()
     source.save()
-    known = _participants_by_label(project.study)
+    known = _KnownParticipants(project.study)
     speakers: dict[str, Speaker] = {}
     rows = []
     for order, segment in enumerate(parsed.segments):
@@ -222,10 +231,10 @@ def import_open_answers(
         answers = parse_open_answers(data)
     except SourceError as error:
         raise _invalid(f"{filename}: {error}", "malformed", "file") from None
-    known = _participants_by_label(project.study)
+    known = _KnownParticipants(project.study)
     by_question: dict[str, list[tuple[str, str]]] = {}
     for answer in answers:
-        participant = known.get(answer.participant.casefold())
+        participant = known.get(answer.participant)
         if participant is None:
             raise _invalid(
                 f"{filename}: line {answer.line}: {answer.participant!r} is not a participant "

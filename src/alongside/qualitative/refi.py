@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -59,6 +60,25 @@ class RefiError(ValueError):
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(self.problems))
+
+
+# What zipfile raises for a damaged archive: besides BadZipFile, a spoilt member's data gives
+# zlib.error or EOFError, and a flipped header bit can mark a member encrypted (RuntimeError)
+# or name an unknown compression method (NotImplementedError).
+DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def _damage_detail(error: BaseException) -> str:
+    """What went wrong reading a damaged archive, in words (EOFError comes without any)."""
+    return str(error) or "the file ends before its contents do"
 
 
 @dataclass(frozen=True)
@@ -780,6 +800,8 @@ def read_qdpx(source: bytes | BinaryIO | Path) -> QdpxImport:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
         raise RefiError(["not a .qdpx file: it is not a ZIP archive"]) from None
+    except DAMAGED_ZIP as error:
+        raise RefiError([f"the file is damaged or not a .qdpx: {_damage_detail(error)}"]) from None
     with archive:
         names = [info.filename for info in archive.infolist() if not info.is_dir()]
         project_files = [name for name in names if "/" not in name and name.endswith(".qde")]
@@ -790,8 +812,10 @@ def read_qdpx(source: bytes | BinaryIO | Path) -> QdpxImport:
         main = "project.qde" if "project.qde" in project_files else project_files[0]
         try:
             files = {name: archive.read(name) for name in names}
-        except (zipfile.BadZipFile, OSError, ValueError) as error:
-            raise RefiError([f"the archive is damaged: {error}"]) from None
+        except DAMAGED_ZIP as error:
+            raise RefiError(
+                [f"the file is damaged or not a .qdpx: {_damage_detail(error)}"]
+            ) from None
     root = _parse_xml(files.pop(main), main)
     return _read_project(root, files)
 

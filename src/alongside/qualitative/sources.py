@@ -22,6 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -182,15 +183,32 @@ def parse_docx(data: bytes) -> ParsedSource:
     """A Word document's paragraphs, one per line (tables are not read)."""
     import docx  # python-docx: imported here, as only .docx uploads need it
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    # A damaged archive also gives zlib.error or EOFError (spoilt data), RuntimeError (a member
+    # marked encrypted), NotImplementedError (an unknown compression method); a damaged part,
+    # XMLSyntaxError.
+    damaged: tuple[type[Exception], ...] = (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    )
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    except damaged as error:
+        detail = str(error) or "it ends too soon"
         raise SourceError(
-            f"this is not a Word document (.docx) that can be read ({error}); "
+            f"the file is damaged or not a Word document (.docx) ({detail}); "
             "open it in Word or LibreOffice and save it as .docx again"
         ) from None
-    text = normalise("\n".join(paragraph.text for paragraph in document.paragraphs))
+    text = normalise("\n".join(paragraphs))
     if not text.strip():
         raise SourceError("the document has no text in its paragraphs (text in tables is not read)")
     return ParsedSource(text, segment_text(text))

@@ -2,18 +2,29 @@
 
 Every table is a plain dict (`id`, `caption`, `headers`, `rows` of text), the same shape as the
 report's tables, so the page, the CSV download and the charts show the same numbers.
+
+At national scale the dashboard reads rollups, not records: practice figures and caseload sizes
+come from `alongside.practice.rollups`, kept equal to the records as they change. The measures
+tables (measures due, completed, reliable change) count people once over a period and compare
+each person's first and latest score, which no rollup can hold; they are cached under the
+change note of the teams shown (`rollups.version`), which every change to those teams'
+caseloads, service users' teams and administrations (and to schedules and instruments, for
+all teams) moves on, so a cached table is never read after its data changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.utils import timezone
 
 from alongside.core.access import RoleCode
 from alongside.core.disclosure import DEFAULT_THRESHOLD
@@ -21,16 +32,20 @@ from alongside.core.periods import current
 from alongside.measures.models import Administration
 from alongside.measures.queries import measures_due
 from alongside.organisation.models import Membership, Team, TeamType
+from alongside.practice import rollups
 from alongside.practice.models import CaseloadEntry, CaseloadStatus, Contact, GroupSession
 from alongside.reports import charts
 from alongside.reports.assembly import Protector, percent, reliable_change_rows
 from alongside.reports.charts import Chart
-from alongside.reports.queries import measures_input, practice_input
+from alongside.reports.queries import practice_input, score_pairs
 from alongside.workforce.tiles import WorkforceTiles, workforce_tiles
 
 PSW_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
 OPEN = (CaseloadStatus.ACTIVE, CaseloadStatus.ON_HOLD, CaseloadStatus.ENDING)
 CASELOAD_BANDS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, None))
+# How long a cached measures table is kept: it is keyed by the data's change note, so this only
+# bounds the memory of tables nobody asks for again.
+MEASURES_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -93,13 +108,11 @@ def build_dashboard(
         memberships = memberships.filter(team_id__in=teams)
     people: dict[tuple[str, str], set[int]] = defaultdict(set)
     fte: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    team_types = {code: str(label) for code, label in TeamType.choices}
     for person_id, region, team_type, hours in memberships.values_list(
         "person_id", "team__area__region__name", "team__team_type", "fte"
     ):
-        key = (
-            region,
-            str(TeamType(team_type).label) if team_type in TeamType.values else team_type,
-        )
+        key = (region, team_types.get(team_type, team_type))
         people[key].add(person_id)
         fte[key] += hours or Decimal(0)
     keys = sorted(people)
@@ -130,16 +143,7 @@ def build_dashboard(
     made[chart.ident] = chart
 
     # Caseload sizes: open episodes per worker, banded.
-    entries = CaseloadEntry.objects.filter(status__in=OPEN)
-    if teams is not None:
-        entries = entries.filter(service_user__team_id__in=teams)
-    sizes = [
-        n
-        for _, n in entries.order_by()
-        .values_list("worker_id")
-        .annotate(n=Count("pk"))
-        .values_list("worker_id", "n")
-    ]
+    sizes = rollups.caseload_sizes(teams)
     band_counts = [
         sum(1 for s in sizes if s >= low and (high is None or s <= high))
         for low, high in CASELOAD_BANDS
@@ -162,8 +166,12 @@ def build_dashboard(
         ],
     )
 
-    # Referrals, contacts and goals: the same figures as the report's practice section.
-    practice = practice_input(filters.start, filters.end, team_ids=teams)
+    # Referrals, contacts and goals: the same figures as the report's practice section. A
+    # region alone is read from its own rollups rather than from each of its teams'.
+    if filters.team_id is None and filters.region_id is not None:
+        practice = practice_input(filters.start, filters.end, region_id=filters.region_id)
+    else:
+        practice = practice_input(filters.start, filters.end, team_ids=teams)
     decided, received = protect.row(
         [
             practice.referrals_accepted,
@@ -281,9 +289,46 @@ def build_dashboard(
         ],
     )
 
-    # Measures due and completed.
-    open_people = list(entries.order_by().values_list("service_user_id", flat=True).distinct())
-    due = measures_due(open_people)
+    tables.update(measures_tables(filters, teams, threshold=threshold))
+
+    tiles: WorkforceTiles | None = None
+    if with_tiles:
+        tiles = workforce_tiles(team_ids=teams)
+    return Dashboard(tables=tables, charts=made, tiles=tiles)
+
+
+def _measures_key(filters: Filters, teams: list[int] | None, threshold: int, version: str) -> str:
+    scope = "all" if teams is None else ",".join(str(t) for t in sorted(teams))
+    raw = f"{version}|{scope}|{filters.start}|{filters.end}|{threshold}|{timezone.localdate()}"
+    return "reports:dashboard-measures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def measures_tables(
+    filters: Filters, teams: list[int] | None, *, threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, dict[str, Any]]:
+    """The measures tables, from the cache while the teams' data has not changed since."""
+    version = rollups.version(teams)
+    if version is None:
+        return _measures_tables(filters, teams, threshold=threshold)
+    key = _measures_key(filters, teams, threshold, version)
+    found: dict[str, dict[str, Any]] | None = cache.get(key)
+    if found is None:
+        found = _measures_tables(filters, teams, threshold=threshold)
+        cache.set(key, found, MEASURES_CACHE_SECONDS)
+    return found
+
+
+def _measures_tables(
+    filters: Filters, teams: list[int] | None, *, threshold: int
+) -> dict[str, dict[str, Any]]:
+    protect = Protector(suppress=True, threshold=threshold)
+    entries = CaseloadEntry.objects.filter(status__in=OPEN)
+    if teams is not None:
+        entries = entries.filter(service_user__team_id__in=teams)
+    # Passed as a query, not a list: measures_due then reads with a join, not with a list of
+    # every open person's id (150,000 of them at national scale).
+    open_people = entries.order_by().values_list("service_user_id", flat=True).distinct()
+    due = measures_due(open_people)  # type: ignore[arg-type]
     done = Administration.objects.all()
     if filters.start is not None:
         done = done.filter(administered_on__gte=filters.start)
@@ -292,27 +337,28 @@ def build_dashboard(
     if teams is not None:
         done = done.filter(service_user__team_id__in=teams)
     completed = done.aggregate(n=Count("pk"), people=Count("service_user", distinct=True))
-    tables["measures"] = _table(
-        "measures",
-        "Measures due and completed",
-        ("Measure", "Count"),
-        [
-            ("People on a caseload with a measure due now", _t(protect.one(len(due)))),
-            ("Measures completed in the period", _t(protect.one(completed["n"]))),
-            ("People who completed a measure", _t(protect.one(completed["people"]))),
-        ],
-    )
-
-    # Reliable change.
-    _, _, outcomes = measures_input(filters.start, filters.end, team_ids=teams)
-    tables["reliable-change"] = _table(
-        "reliable-change",
-        "Reliable change from first to latest score",
-        ("Measure", "People", "Reliably improved", "No reliable change", "Reliably deteriorated"),
-        reliable_change_rows(outcomes, protect),
-    )
-
-    tiles: WorkforceTiles | None = None
-    if with_tiles:
-        tiles = workforce_tiles()
-    return Dashboard(tables=tables, charts=made, tiles=tiles)
+    outcomes = score_pairs(filters.start, filters.end, team_ids=teams)
+    return {
+        "measures": _table(
+            "measures",
+            "Measures due and completed",
+            ("Measure", "Count"),
+            [
+                ("People on a caseload with a measure due now", _t(protect.one(len(due)))),
+                ("Measures completed in the period", _t(protect.one(completed["n"]))),
+                ("People who completed a measure", _t(protect.one(completed["people"]))),
+            ],
+        ),
+        "reliable-change": _table(
+            "reliable-change",
+            "Reliable change from first to latest score",
+            (
+                "Measure",
+                "People",
+                "Reliably improved",
+                "No reliable change",
+                "Reliably deteriorated",
+            ),
+            reliable_change_rows(outcomes, protect),
+        ),
+    }

@@ -8,27 +8,33 @@ app's programme summary does; the views that call them check who may see the res
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, FirstValue, LastValue, RowNumber
 
 from alongside import __version__
 from alongside.evaluation.models import Approval, CohortInstrument, Study
 from alongside.evaluation.study_data import report_for, study_data
 from alongside.measures.models import Administration, InstrumentVersion
-from alongside.practice.models import (
-    Contact,
-    ContactSetting,
-    DeclineReason,
-    Ending,
-    Goal,
-    GoalStatus,
-    Referral,
-    ReferralStatus,
-)
+from alongside.practice import rollups
+from alongside.practice.models import Activity, ContactSetting, GoalStatus, ReferralStatus
 from alongside.practice.models.chime import Chime
-from alongside.practice.referral_queries import with_first_contact
 from alongside.qualitative.models import Project
 from alongside.qualitative.quotes import quote_bank, theme_coverage
 from alongside.reports.assembly import (
@@ -96,143 +102,240 @@ def study_input(study: Study) -> StudyInput:
     )
 
 
-def _counted(rows: QuerySet[Any], field: str) -> dict[str, int]:
-    return {
-        key: n
-        for key, n in rows.values_list(field).annotate(n=Count("pk")).values_list(field, "n")
-        if key is not None
-    }
-
-
 def practice_input(
-    start: dt.date | None, end: dt.date | None, *, team_ids: list[int] | None = None
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    team_ids: list[int] | None = None,
+    region_id: int | None = None,
 ) -> PracticeInput:
-    referrals = Referral.objects.filter(_in_period("received_on", start, end))
-    contacts = Contact.objects.filter(_in_period("date", start, end))
-    endings = Ending.objects.filter(_in_period("ended_on", start, end))
-    goals = Goal.objects.filter(_in_period("set_on", start, end))
-    if team_ids is not None:
-        referrals = referrals.filter(team_id__in=team_ids)
-        contacts = contacts.filter(service_user__team_id__in=team_ids)
-        endings = endings.filter(episode__service_user__team_id__in=team_ids)
-        goals = goals.filter(service_user__team_id__in=team_ids)
-    by_status = referrals.aggregate(
-        received=Count("pk"),
-        accepted=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
-        not_appropriate=Count(
-            "pk",
-            filter=Q(status=ReferralStatus.DECLINED, decline_reason=DeclineReason.NOT_APPROPRIATE),
-        ),
-        declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
-    )
-    gaps = [
-        gap.days
-        for gap in with_first_contact(referrals.order_by())
-        .exclude(status=ReferralStatus.DECLINED)
-        .values_list("time_to_first_contact", flat=True)
-        if gap is not None
-    ]
-    settings = _counted(contacts.order_by(), "setting")
-    activities = _counted(contacts.order_by(), "activities__label")
-    ending_counts = endings.aggregate(
-        n=Count("pk"), community=Count("pk", filter=Q(now_community_activities=True))
-    )
-    goal_rows = (
-        goals.order_by()
-        .values_list("chime_domain")
-        .annotate(n=Count("pk"), achieved=Count("pk", filter=Q(status=GoalStatus.ACHIEVED)))
-        .values_list("chime_domain", "n", "achieved")
-    )
-    per_domain = {domain: (n, got) for domain, n, got in goal_rows}
+    """The practice figures of [start, end], for these teams, this region or (neither) all.
+
+    Read from the practice rollups (`alongside.practice.rollups`), which count the same
+    records as the practice pages show: referrals by the day received and their team;
+    contacts, goals and endings by their day and the service user's team.
+    """
+    counted = rollups.counts(start, end, team_ids=team_ids, region_id=region_id)
+    referrals = counted[rollups.REFERRALS]
+    received = sum(referrals.values())
+    accepted = referrals[ReferralStatus.ACCEPTED]
+    not_appropriate = referrals[rollups.NOT_APPROPRIATE_KEY]
+    declined = referrals[ReferralStatus.DECLINED] + not_appropriate
+    gaps: list[int] = []
+    for days, n in sorted((int(days), n) for days, n in counted[rollups.FIRST_CONTACT].items()):
+        gaps += [days] * n
+    settings = counted[rollups.SETTINGS]
+    labels = dict(Activity.objects.values_list("pk", "label"))
+    activities = {
+        labels[int(pk)]: n
+        for pk, n in counted[rollups.ACTIVITIES].items()
+        if n and int(pk) in labels
+    }
+    endings = counted[rollups.ENDINGS]
+    per_domain: dict[str, list[int]] = {}
+    for key, n in counted[rollups.GOALS].items():
+        domain, _, status = key.partition(":")
+        counts = per_domain.setdefault(domain, [0, 0])
+        counts[0] += n
+        counts[1] += n if status == GoalStatus.ACHIEVED else 0
     return PracticeInput(
-        referrals_received=by_status["received"],
-        referrals_accepted=by_status["accepted"],
-        declined_not_appropriate=by_status["not_appropriate"],
-        declined_other=by_status["declined"] - by_status["not_appropriate"],
-        referrals_open=by_status["received"] - by_status["accepted"] - by_status["declined"],
-        days_to_first_contact=tuple(sorted(gaps)),
+        referrals_received=received,
+        referrals_accepted=accepted,
+        declined_not_appropriate=not_appropriate,
+        declined_other=declined - not_appropriate,
+        referrals_open=received - accepted - declined,
+        days_to_first_contact=tuple(gaps),
         contacts_by_setting=tuple(
             (str(ContactSetting(code).label), settings[code])
             for code in ContactSetting.values
-            if code in settings
+            if settings[code]
         ),
         contacts_by_activity=tuple(sorted(activities.items())),
-        endings=ending_counts["n"],
-        community_engagement=ending_counts["community"],
+        endings=sum(endings.values()),
+        community_engagement=endings["community"],
         goals_set=sum(n for n, _ in per_domain.values()),
         goals_achieved=sum(got for _, got in per_domain.values()),
         goals_by_chime=tuple(
             (str(Chime(code).label), *per_domain[code])
             for code in Chime.values
-            if code in per_domain
+            if code in per_domain and per_domain[code][0]
         ),
     )
 
 
-def _newest_versions() -> dict[str, InstrumentVersion]:
+@dataclass(frozen=True)
+class _Versions:
+    """The newest loaded version of each instrument, and the ids of all its versions (an
+    administration counts under its instrument's newest version, whichever it was given in)."""
+
+    newest: dict[str, InstrumentVersion]
+    ids: dict[str, list[int]]
+
+
+def _versions() -> _Versions:
     newest: dict[str, InstrumentVersion] = {}
+    ids: dict[str, list[int]] = defaultdict(list)
     for version in InstrumentVersion.objects.order_by("code", "-loaded_at", "-pk"):
         newest.setdefault(version.code, version)
-    return newest
+        ids[version.code].append(version.pk)
+    return _Versions(newest, dict(ids))
 
 
-def measures_input(
-    start: dt.date | None, end: dt.date | None, *, team_ids: list[int] | None = None
-) -> tuple[tuple[ChimeItemInput, ...], tuple[str, ...], tuple[ScorePairsInput, ...]]:
-    """CHIME support counts and first/latest score pairs, from the period's administrations."""
-    versions = _newest_versions()
-    administrations = Administration.objects.filter(_in_period("administered_on", start, end))
+class _IsJsonNumber(Func):
+    """True where the score `rule`'s value in an administration's scores is a JSON number."""
+
+    output_field = BooleanField()
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(F("scores"))
+        self.rule = rule
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"jsonb_typeof(({column} -> %s) -> 'value') = 'number'", [*params, self.rule]
+        path = '$."' + self.rule.replace('"', '\\"') + '"."value"'
+        return f"json_type({column}, %s) IN ('integer', 'real')", [*params, path]
+
+
+class _JsonText(Func):
+    """The JSON text of one key of a JSON column ("3", "\\"3\\"", "null"), or NULL if absent.
+
+    Read as text and decoded here once per distinct value: far cheaper than decoding every
+    answer of every row, and the decoded value is exactly what `json.loads` gives.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, column: str, key: str) -> None:
+        super().__init__(F(column))
+        self.key = key
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"(({column} -> %s)::text)", [*params, self.key]
+        path = '$."' + self.key.replace('"', '\\"') + '"'
+        return f"({column} -> %s)", [*params, path]
+
+
+def _administrations(
+    start: dt.date | None, end: dt.date | None, team_ids: list[int] | None
+) -> QuerySet[Administration]:
+    found = Administration.objects.filter(_in_period("administered_on", start, end))
     if team_ids is not None:
-        administrations = administrations.filter(service_user__team_id__in=team_ids)
-    rows = administrations.order_by("service_user_id", "administered_on", "pk").values_list(
-        "instrument_version__code", "service_user_id", "answers", "scores"
+        found = found.filter(service_user__team_id__in=team_ids)
+    return found.order_by()
+
+
+def _per_person(*, latest_first: bool) -> dict[str, Any]:
+    """Window arguments: each person's administrations, oldest (or latest) first."""
+    order = [F("administered_on"), F("pk")]
+    return {
+        "partition_by": [F("service_user_id")],
+        "order_by": [o.desc() if latest_first else o.asc() for o in order],
+    }
+
+
+def chime_input(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    team_ids: list[int] | None = None,
+    versions: _Versions | None = None,
+) -> tuple[tuple[ChimeItemInput, ...], tuple[str, ...]]:
+    """Each CHIME support item's answers, counted over each person's latest check in the period.
+
+    The database finds each person's latest check and returns only its scaled items' answers.
+    """
+    versions = _versions() if versions is None else versions
+    if CHIME_INSTRUMENT not in versions.newest:
+        return (), ()
+    instrument = versions.newest[CHIME_INSTRUMENT].instrument()
+    scaled = [item for item in instrument.items if item.scale is not None]
+    latest = (
+        _administrations(start, end, team_ids)
+        .filter(instrument_version_id__in=versions.ids[CHIME_INSTRUMENT])
+        .annotate(latest=Window(RowNumber(), **_per_person(latest_first=True)))
+        .filter(latest=1)
+        .values_list("pk", *(_JsonText("answers", item.code) for item in scaled))
     )
-    by_code: dict[str, list[tuple[int, dict[str, Any], dict[str, Any]]]] = defaultdict(list)
-    for code, person, answers, scores in rows:
-        by_code[code].append((person, answers or {}, scores or {}))
-    chime: tuple[ChimeItemInput, ...] = ()
+    decoded: dict[str, Any] = {}
+
+    def value(text: str | None) -> Any:
+        if text is None:
+            return None
+        if text not in decoded:
+            decoded[text] = json.loads(text)
+        return decoded[text]
+
+    answers = [tuple(value(text) for text in row[1:]) for row in latest]
+    if not answers:
+        return (), ()
+    items = []
     chime_scale: tuple[str, ...] = ()
-    if CHIME_INSTRUMENT in versions and by_code.get(CHIME_INSTRUMENT):
-        instrument = versions[CHIME_INSTRUMENT].instrument()
-        latest: dict[int, dict[str, Any]] = {}
-        for person, answers, _ in by_code[CHIME_INSTRUMENT]:
-            latest[person] = answers
-        items = []
-        for item in instrument.items:
-            if item.scale is None:
-                continue
-            scale = instrument.item_scale(item)
-            values = [o.value for o in scale.options]
-            counts = [0] * len(values)
-            for answers in latest.values():
-                value = answers.get(item.code)
-                if value in values:
-                    counts[values.index(value)] += 1
-            chime_scale = tuple(o.label for o in scale.options)
-            items.append(
-                ChimeItemInput(
-                    item=item.code,
-                    label=item.code.replace("_", " ").capitalize(),
-                    counts=tuple(counts),
-                    high_from=max(0, len(values) - 2),
-                )
+    for index, item in enumerate(scaled):
+        scale = instrument.item_scale(item)
+        values = [o.value for o in scale.options]
+        counts = [0] * len(values)
+        for row in answers:
+            if row[index] in values:
+                counts[values.index(row[index])] += 1
+        chime_scale = tuple(o.label for o in scale.options)
+        items.append(
+            ChimeItemInput(
+                item=item.code,
+                label=item.code.replace("_", " ").capitalize(),
+                counts=tuple(counts),
+                high_from=max(0, len(values) - 2),
             )
-        chime = tuple(items)
+        )
+    return tuple(items), chime_scale
+
+
+def score_pairs(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    team_ids: list[int] | None = None,
+    versions: _Versions | None = None,
+) -> tuple[ScorePairsInput, ...]:
+    """Each person's first and latest value of each score in the period, for people with two.
+
+    Scored by the rules of each instrument's newest version; values that are not numbers
+    (a score that could not be worked out) are left out. One query for the instruments given
+    in the period, then one per score of those, in which the database finds each person's
+    first and latest value.
+    """
+    versions = _versions() if versions is None else versions
+    administrations = _administrations(start, end, team_ids)
+    given = set(administrations.values_list("instrument_version_id", flat=True).distinct())
     outcomes: list[ScorePairsInput] = []
-    for code in sorted(by_code):
-        version = versions.get(code)
-        if version is None:
+    for code, newest in sorted(versions.newest.items()):
+        ids = versions.ids[code]
+        if given.isdisjoint(ids):
             continue
-        instrument = version.instrument()
+        instrument = newest.instrument()
         for rule in instrument.scores:
-            series: dict[int, list[float]] = defaultdict(list)
-            for person, _, scores in by_code[code]:
-                value = (scores.get(rule.code) or {}).get("value")
-                if isinstance(value, int | float):
-                    series[person].append(float(value))
-            pairs = tuple(
-                (values[0], values[-1]) for _, values in sorted(series.items()) if len(values) > 1
+            value = Cast(KeyTextTransform("value", KeyTransform(rule.code, "scores")), FloatField())
+            window = _per_person(latest_first=False)
+            found = (
+                administrations.filter(instrument_version_id__in=ids)
+                .filter(_IsJsonNumber(rule.code))
+                .annotate(
+                    score=value,
+                    place=Window(RowNumber(), **window),
+                    first=Window(FirstValue("score"), **window),
+                    latest=Window(
+                        LastValue("score"), frame=RowRange(start=None, end=None), **window
+                    ),
+                    valued=Window(Count("pk"), partition_by=[F("service_user_id")]),
+                )
+                .filter(place=1, valued__gt=1)
+                .order_by("service_user_id")
+                .values_list("first", "latest")
             )
+            pairs = tuple((float(first), float(latest)) for first, latest in found)
             if not pairs:
                 continue
             outcomes.append(
@@ -249,7 +352,17 @@ def measures_input(
                     pairs=pairs,
                 )
             )
-    return chime, chime_scale, tuple(outcomes)
+    return tuple(outcomes)
+
+
+def measures_input(
+    start: dt.date | None, end: dt.date | None, *, team_ids: list[int] | None = None
+) -> tuple[tuple[ChimeItemInput, ...], tuple[str, ...], tuple[ScorePairsInput, ...]]:
+    """CHIME support counts and first/latest score pairs, from the period's administrations."""
+    versions = _versions()
+    chime, chime_scale = chime_input(start, end, team_ids=team_ids, versions=versions)
+    outcomes = score_pairs(start, end, team_ids=team_ids, versions=versions)
+    return chime, chime_scale, outcomes
 
 
 def qualitative_input(study: Study) -> QualitativeInput | None:

@@ -186,6 +186,8 @@ def narrative(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Filters]:
     form = DashboardFilterForm(request.GET or None)
+    if not form.is_bound:
+        return form, Filters()
     if not form.is_valid():
         return DashboardFilterForm(), Filters()
     days = PERIODS.get(form.cleaned_data.get("period") or "", ("", None))[1]

@@ -9,14 +9,19 @@ grouped queries whatever the size of the programme.
   declined as not appropriate;
 * role understanding: the pulse score per team and round (shown only with enough answers);
 * resource gaps: how many peer support workers lack a desk, a computer, a phone or a printer.
+
+Each takes `team_ids`: with it, only those teams' peer support workers (and their sessions,
+requests, referrals and answers) are counted, as the programme dashboard's filters ask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -56,8 +61,17 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _psw_teams() -> dict[int, tuple[int, str, str]]:
-    """Each current PSW's person id -> (team id, team name, region name), first team kept."""
+TeamIds = Sequence[int] | None
+"""Teams to count, or None for the whole programme."""
+PswTeams = dict[int, tuple[int, str, str]]
+"""Each current PSW's person id -> (team id, team name, region name)."""
+
+
+def _psw_teams(team_ids: TeamIds = None) -> PswTeams:
+    """Each current PSW's person id -> (team id, team name, region name), first team kept.
+
+    With `team_ids`, the PSWs whose first team is one of them.
+    """
     rows = (
         Membership.objects.filter(current(), role__in=PSW_ROLES, team__isnull=False)
         .order_by("person_id", "start", "pk")
@@ -66,6 +80,9 @@ def _psw_teams() -> dict[int, tuple[int, str, str]]:
     teams: dict[int, tuple[int, str, str]] = {}
     for person_id, team_id, team_name, region_name in rows:
         teams.setdefault(person_id, (team_id, team_name, region_name))
+    if team_ids is not None:
+        kept = set(team_ids)
+        teams = {person: team for person, team in teams.items() if team[0] in kept}
     return teams
 
 
@@ -109,34 +126,47 @@ class SupervisionCoverage:
 
 
 def supervised_since(since: dt.date, person_ids: set[int] | None = None) -> set[int]:
-    """People who had one-to-one supervision or attended a peer group on or after `since`."""
-    one_to_one = SupervisionSession.objects.filter(date__gte=since)
-    groups = PeerGroupAttendance.objects.filter(session__date__gte=since)
-    if person_ids is not None:
-        one_to_one = one_to_one.filter(supervisee_id__in=person_ids)
-        groups = groups.filter(person_id__in=person_ids)
-    return set(one_to_one.values_list("supervisee_id", flat=True)) | set(
-        groups.values_list("person_id", flat=True)
+    """People who had one-to-one supervision or attended a peer group on or after `since`.
+
+    Kept to `person_ids` here rather than in the query: thousands of ids cost more to send
+    than the few weeks' sessions they would leave out.
+    """
+    one_to_one = SupervisionSession.objects.filter(date__gte=since).order_by()
+    groups = PeerGroupAttendance.objects.filter(session__date__gte=since).order_by()
+    found = set(one_to_one.values_list("supervisee_id", flat=True).distinct()) | set(
+        groups.values_list("person_id", flat=True).distinct()
     )
+    return found if person_ids is None else found & person_ids
 
 
 def supervision_coverage(
-    *, weeks: int = DEFAULT_WEEKS, today: dt.date | None = None
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    today: dt.date | None = None,
+    team_ids: TeamIds = None,
+    psws: PswTeams | None = None,
 ) -> SupervisionCoverage:
     """Who had supervision in the last `weeks` weeks, programme-wide and by team.
 
     Sessions count one per supervisee for one-to-one supervision and one per attendee for a
     peer group; a session is "by a peer" when its supervisor or facilitator is in peer support.
+    With `team_ids`, only sessions of those teams' peer support workers count. `psws` is
+    `_psw_teams(team_ids)` when the caller has it already.
     """
     since = _today(today) - timedelta(weeks=weeks)
-    teams = _psw_teams()
+    teams = _psw_teams(team_ids) if psws is None else psws
     covered = supervised_since(since, set(teams))
-    one_to_one = SupervisionSession.objects.filter(date__gte=since).aggregate(
+    one_to_one_sessions = SupervisionSession.objects.filter(date__gte=since)
+    attendances = PeerGroupAttendance.objects.filter(session__date__gte=since)
+    if team_ids is not None:
+        one_to_one_sessions = one_to_one_sessions.filter(supervisee_id__in=sorted(teams))
+        attendances = attendances.filter(person_id__in=sorted(teams))
+    one_to_one = one_to_one_sessions.aggregate(
         n=Count("pk"),
         peer=Count("pk", filter=Q(supervisor_discipline=Discipline.PEER)),
         protected=Count("pk", filter=Q(protected_time=True)),
     )
-    group = PeerGroupAttendance.objects.filter(session__date__gte=since).aggregate(
+    group = attendances.aggregate(
         n=Count("pk"),
         peer=Count("pk", filter=Q(session__facilitator_discipline=Discipline.PEER)),
         protected=Count("pk", filter=Q(session__protected_time=True)),
@@ -189,25 +219,42 @@ class CpdAccess:
         return share(self.with_access, self.psws)
 
 
-def cpd_access(*, today: dt.date | None = None, days: int = CPD_WINDOW_DAYS) -> CpdAccess:
+def cpd_access(
+    *,
+    today: dt.date | None = None,
+    days: int = CPD_WINDOW_DAYS,
+    team_ids: TeamIds = None,
+    psws: PswTeams | None = None,
+) -> CpdAccess:
     """The programme's CPD access rate: current PSWs with CPD approved or done in the window."""
     since = _today(today) - timedelta(days=days)
-    teams = _psw_teams()
-    recent = CpdRequest.objects.filter(person_id__in=teams, event__date__gte=since)
-    with_access = set(recent.filter(status__in=ACCESS_STATUSES).values_list("person_id", flat=True))
-    hours = sum(
-        float(h)
-        for h in recent.filter(status=CpdStatus.COMPLETED).values_list("event__hours", flat=True)
-    )
+    teams = _psw_teams(team_ids) if psws is None else psws
+    # The year's requests, kept to the PSWs here (see `supervised_since`).
+    recent = [
+        (person, status, hours)
+        for person, status, hours in CpdRequest.objects.filter(event__date__gte=since)
+        .order_by()
+        .values_list("person_id", "status", "event__hours")
+        if person in teams
+    ]
+    with_access = {person for person, status, _ in recent if status in ACCESS_STATUSES}
+    hours = sum(float(h) for _, status, h in recent if status == CpdStatus.COMPLETED)
     per_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for person_id, (_, _, region) in teams.items():
         per_region[region][0] += 1
         per_region[region][1] += person_id in with_access
+    awaiting = CpdRequest.objects.filter(status=CpdStatus.REQUESTED)
+    if team_ids is None:
+        awaiting_decision = awaiting.count()
+    else:
+        awaiting_decision = sum(
+            person in teams for person in awaiting.values_list("person_id", flat=True)
+        )
     return CpdAccess(
         since=since,
         psws=len(teams),
         with_access=len(with_access),
-        awaiting_decision=CpdRequest.objects.filter(status=CpdStatus.REQUESTED).count(),
+        awaiting_decision=awaiting_decision,
         hours_completed=hours,
         by_region=tuple(
             RegionCpd(region=region, psws=n, with_access=c)
@@ -293,24 +340,38 @@ def _compare(label: str, rows: list[TeamReadiness]) -> GroupComparison:
     )
 
 
-def readiness_by_team() -> ReadinessView:
-    """Every team with its latest readiness scores, referral volume and inappropriate share."""
+def readiness_by_team(*, team_ids: TeamIds = None) -> ReadinessView:
+    """Every team (or these) with its latest readiness scores, referral volume and
+    inappropriate share."""
+    checklists = ReadinessChecklist.objects.all()
+    referrals = Referral.objects.order_by()
+    teams = Team.objects.select_related("area__region")
+    if team_ids is not None:
+        checklists = checklists.filter(team_id__in=sorted(set(team_ids)))
+        referrals = referrals.filter(team_id__in=sorted(set(team_ids)))
+        teams = teams.filter(pk__in=sorted(set(team_ids)))
     latest: dict[tuple[int, str], ReadinessChecklist] = {}
-    for row in ReadinessChecklist.objects.order_by("team_id", "phase", "-assessed_on", "-pk"):
+    for row in checklists.order_by("team_id", "phase", "-assessed_on", "-pk"):
         latest.setdefault((row.team_id, row.phase), row)
-    referral_counts = dict(
-        Referral.objects.values_list("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
-    )
-    not_appropriate = dict(
-        Referral.objects.filter(
-            status=ReferralStatus.DECLINED, decline_reason=DeclineReason.NOT_APPROPRIATE
+    referral_counts: dict[int, int] = {}
+    not_appropriate: dict[int, int] = {}
+    for team_id, n, declined in (
+        referrals.values_list("team_id")
+        .annotate(
+            n=Count("pk"),
+            declined=Count(
+                "pk",
+                filter=Q(
+                    status=ReferralStatus.DECLINED, decline_reason=DeclineReason.NOT_APPROPRIATE
+                ),
+            ),
         )
-        .values_list("team_id")
-        .annotate(n=Count("pk"))
-        .values_list("team_id", "n")
-    )
+        .values_list("team_id", "n", "declined")
+    ):
+        referral_counts[team_id] = n
+        not_appropriate[team_id] = declined
     rows: list[TeamReadiness] = []
-    for team in Team.objects.select_related("area__region").order_by("area__region__name", "name"):
+    for team in teams.order_by("area__region__name", "name"):
         before = latest.get((team.pk, ReadinessPhase.BEFORE))
         after = latest.get((team.pk, ReadinessPhase.AFTER))
         dates = [c.assessed_on for c in (before, after) if c is not None]
@@ -383,12 +444,15 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def role_understanding() -> RoleUnderstanding:
+def role_understanding(*, team_ids: TeamIds = None) -> RoleUnderstanding:
     """Pulse scores per team and round, and programme means for staff and for PSWs."""
     by_round: dict[int, list[float]] = defaultdict(list)
     rounds: dict[int, tuple[int, str, str, dt.date]] = {}
     by_group: dict[str, list[float]] = defaultdict(list)
-    rows = PulseResponse.objects.values_list(
+    responses = PulseResponse.objects.all()
+    if team_ids is not None:
+        responses = responses.filter(round__team_id__in=sorted(set(team_ids)))
+    rows = responses.values_list(
         "round_id",
         "round__team_id",
         "round__team__name",
@@ -457,8 +521,8 @@ class ResourceGaps:
     """Each resource, with how many PSWs (of those recorded) lack it."""
 
 
-def resource_gaps() -> ResourceGaps:
-    teams = _psw_teams()
+def resource_gaps(*, team_ids: TeamIds = None, psws: PswTeams | None = None) -> ResourceGaps:
+    teams = _psw_teams(team_ids) if psws is None else psws
     rows = WorkResources.objects.filter(person_id__in=teams).values_list(
         "desk", "computer", "phone", "printer"
     )
@@ -480,21 +544,48 @@ def resource_gaps() -> ResourceGaps:
     )
 
 
-@dataclass(frozen=True)
 class WorkforceTiles:
-    supervision: SupervisionCoverage
-    cpd: CpdAccess
-    readiness: ReadinessView
-    role_understanding: RoleUnderstanding
-    resources: ResourceGaps
+    """Everything the programme dashboard and the workforce overview show about the workforce.
+
+    Each part is counted when it is first read, so a page pays only for what it shows.
+    """
+
+    def __init__(
+        self, *, weeks: int = DEFAULT_WEEKS, today: dt.date | None = None, team_ids: TeamIds = None
+    ) -> None:
+        self.weeks = weeks
+        self.today = today
+        self.team_ids = None if team_ids is None else tuple(team_ids)
+
+    @cached_property
+    def psws(self) -> PswTeams:
+        return _psw_teams(self.team_ids)
+
+    @cached_property
+    def supervision(self) -> SupervisionCoverage:
+        return supervision_coverage(
+            weeks=self.weeks, today=self.today, team_ids=self.team_ids, psws=self.psws
+        )
+
+    @cached_property
+    def cpd(self) -> CpdAccess:
+        return cpd_access(today=self.today, team_ids=self.team_ids, psws=self.psws)
+
+    @cached_property
+    def readiness(self) -> ReadinessView:
+        return readiness_by_team(team_ids=self.team_ids)
+
+    @cached_property
+    def role_understanding(self) -> RoleUnderstanding:
+        return role_understanding(team_ids=self.team_ids)
+
+    @cached_property
+    def resources(self) -> ResourceGaps:
+        return resource_gaps(team_ids=self.team_ids, psws=self.psws)
 
 
-def workforce_tiles(*, weeks: int = DEFAULT_WEEKS, today: dt.date | None = None) -> WorkforceTiles:
-    """Everything the programme dashboard shows about the workforce, in one call."""
-    return WorkforceTiles(
-        supervision=supervision_coverage(weeks=weeks, today=today),
-        cpd=cpd_access(today=today),
-        readiness=readiness_by_team(),
-        role_understanding=role_understanding(),
-        resources=resource_gaps(),
-    )
+def workforce_tiles(
+    *, weeks: int = DEFAULT_WEEKS, today: dt.date | None = None, team_ids: TeamIds = None
+) -> WorkforceTiles:
+    """The workforce figures, for the whole programme or (with `team_ids`) some teams."""
+    return WorkforceTiles(weeks=weeks, today=today, team_ids=team_ids)

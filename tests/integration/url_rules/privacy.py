@@ -3,6 +3,7 @@
 from alongside.evaluation.models import Participant
 from tests.integration.url_rules import Rule, roles
 from tests.integration.url_rules.qualitative import qual_project
+from tests.pseudonyms import by_code
 
 ADMIN = roles("admin")
 
@@ -10,7 +11,7 @@ ADMIN = roles("admin")
 def interviewed_participant(personas=None) -> Participant:
     """SU-1 of the qualitative test study: answers, consent and words in a coded interview."""
     project = qual_project(personas)
-    return Participant.objects.get(study=project.study, code="SU-1")
+    return Participant.objects.get(study=project.study, **by_code("SU-1"))
 
 
 def _participant(p):

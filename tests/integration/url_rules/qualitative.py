@@ -14,6 +14,7 @@ from alongside.evaluation.studyfile import parse_study
 from alongside.qualitative import actions
 from alongside.qualitative.models import Code, Coding, Project, Source
 from tests.integration.url_rules import Rule, roles
+from tests.pseudonyms import by_code
 
 SLUG = "qual-study"
 STUDY = """slug: qual-study
@@ -59,7 +60,7 @@ def qual_study(personas=None) -> Study:
         for code in ("SU-1", "SU-2"):
             evaluation_actions.record_consent(
                 by=None,
-                participant=Participant.objects.get(study=study, code=code),
+                participant=Participant.objects.get(study=study, **by_code(code)),
                 purpose=ConsentPurpose.QUOTE_ANONYMOUSLY,
                 given=True,
                 information_sheet_version="1",

@@ -7,6 +7,10 @@ approval, a participant already answering elsewhere); any problem raises one Val
 listing every problem by field, and nothing is written. A form counts only once it is verified:
 then, and only then, its participant is registered (if new) and its `Response` is created, so
 analyses, exports and reports (which read responses) never see an unverified form.
+
+The participant code keyed is kept as its digest and sealed (alongside.evaluation.pseudonym_key),
+never as typed: forms and keyings match participants by digest. Where two keyings disagree on
+the code, the third person types the code on the paper, which must match one of them.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils import timezone
 from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.core.records import save_audited
-from alongside.evaluation import queries
+from alongside.evaluation import pseudonym_key, queries
 from alongside.evaluation.actions.studies import Registrar, require_approval
 from alongside.evaluation.double_entry import (
     Keyed,
@@ -51,6 +55,8 @@ from alongside.measures.models import InstrumentVersion
 
 MAX_CODE = 64
 Problems = dict[str, list[str]]
+# How problems name the participant when the code was not typed in this request.
+THE_PARTICIPANT = "The participant"
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class _Checked:
 
     keyed: Keyed
     problems: Problems
+    code: str  # as typed, to name it back to the person who typed it
 
 
 def _add(problems: Problems, name: str, message: str) -> None:
@@ -123,10 +130,14 @@ def _read(
     problems: Problems = {}
     checker = RowChecker(context)
     code = participant_code.strip()
+    digest = sealed = ""
     if not code:
         _add(problems, "participant_code", "Enter the participant code written on the form.")
     elif len(code) > MAX_CODE:
         _add(problems, "participant_code", f"Longer than {MAX_CODE} characters.")
+    else:
+        digest = context.digest(code)
+        sealed = pseudonym_key.keyring().seal(code)
     site = checker.member(0, "site", site_code, context.sites) or ""
     cohort = checker.member(0, "cohort", cohort_code, context.cohorts) or ""
     for name, message in _messages(checker):
@@ -146,7 +157,7 @@ def _read(
                 values[item] = scale_value(instrument, item, answers.get(item, ""))
             except ValueError as error:
                 _add(problems, item_field(item), str(error))
-    return _Checked(Keyed(code, site, cohort, values), problems)
+    return _Checked(Keyed(digest, site, cohort, values, participant_sealed=sealed), problems, code)
 
 
 def _placement_problems(
@@ -156,23 +167,27 @@ def _placement_problems(
     keyed: Keyed,
     version: InstrumentVersion,
     form: PaperForm | None,
+    shown: str = THE_PARTICIPANT,
 ) -> Problems:
-    """Whether this participant may be added here: approval, registration, no second answer."""
+    """Whether this participant may be added here: approval, registration, no second answer.
+
+    `shown` names the participant in problems: the code as the person typed it, if they did.
+    """
     problems: Problems = {}
     if not (keyed.site and keyed.cohort and keyed.participant_code):
         return problems
     checker = RowChecker(context)
     if checker.approved(0, keyed.site, keyed.cohort):
-        checker.matches_known(0, keyed.participant_code, keyed.site, keyed.cohort)
+        checker.matches_known(0, shown, keyed.participant_code, keyed.site, keyed.cohort)
     for name, message in _messages(checker):
         if name == "participant":
-            _add(problems, "participant_code", f"{keyed.participant_code} {message}.")
+            _add(problems, "participant_code", f"{shown} {message}.")
         else:
             _add(problems, name, message)
     answered = (
         Response.objects.filter(
             participant__study=study,
-            participant__code=keyed.participant_code,
+            participant__code_digest=keyed.participant_code,
             instrument_version__code=version.code,
             source__in=[ResponseSource.PAPER, ResponseSource.IMPORT],
         )
@@ -184,11 +199,11 @@ def _placement_problems(
         _add(
             problems,
             "participant_code",
-            f"{keyed.participant_code} already has {how} response to {version.code}.",
+            f"{shown} already has {how} response to {version.code}.",
         )
     other_forms = PaperForm.objects.filter(
         study=study,
-        participant_code=keyed.participant_code,
+        participant_digest=keyed.participant_code,
         instrument_version__code=version.code,
         response__isnull=True,
     )
@@ -199,8 +214,7 @@ def _placement_problems(
         _add(
             problems,
             "participant_code",
-            f"{keyed.participant_code} already has paper form {other} for {version.code}, "
-            "not yet verified.",
+            f"{shown} already has paper form {other} for {version.code}, not yet verified.",
         )
     return problems
 
@@ -230,7 +244,12 @@ def _check(
         problems.setdefault(name, []).extend(messages)
     if version is not None:
         placement = _placement_problems(
-            study=study, context=context, keyed=checked.keyed, version=version, form=form
+            study=study,
+            context=context,
+            keyed=checked.keyed,
+            version=version,
+            form=form,
+            shown=checked.code,
         )
         for name, messages in placement.items():
             problems.setdefault(name, []).extend(messages)
@@ -259,11 +278,22 @@ def _verify(*, by: User, form: PaperForm, keyed: Keyed, changed: tuple[str, ...]
     study = form.study
     site = Site.objects.get(study=study, code=keyed.site)
     cohort = Cohort.objects.get(study=study, code=keyed.cohort)
-    participant = Participant.objects.filter(study=study, code=keyed.participant_code).first()
+    participant = Participant.objects.filter(
+        study=study, code_digest=keyed.participant_code
+    ).first()
     if participant is None:
         registrar = Registrar(study, 1)
-        ids = registrar.create(
-            [(keyed.participant_code, site, cohort, Method.PAPER_SURVEY.value, "")]
+        ids = registrar.create_sealed(
+            [
+                (
+                    keyed.participant_sealed,
+                    keyed.participant_code,
+                    site,
+                    cohort,
+                    Method.PAPER_SURVEY.value,
+                    "",
+                )
+            ]
         )
         participant = Participant.objects.get(pk=ids[keyed.participant_code])
         audit.record(
@@ -286,7 +316,7 @@ def _verify(*, by: User, form: PaperForm, keyed: Keyed, changed: tuple[str, ...]
         action=AuditAction.CREATE,
         fields=["participant", "instrument_version", "source", "answers"],
     )
-    form.participant_code = keyed.participant_code
+    form.participant_digest = keyed.participant_code
     form.site = site
     form.cohort = cohort
     form.response = response
@@ -300,7 +330,7 @@ def _verify(*, by: User, form: PaperForm, keyed: Keyed, changed: tuple[str, ...]
             "status",
             "verified_at",
             "response",
-            "participant_code",
+            "participant_digest",
             "site",
             "cohort",
             *changed,
@@ -351,7 +381,7 @@ def enter_paper_form(
             PaperForm(
                 study=study,
                 reference=reference,
-                participant_code=keyed.participant_code,
+                participant_digest=keyed.participant_code,
                 site=Site.objects.get(study=study, code=keyed.site),
                 cohort=Cohort.objects.get(study=study, code=keyed.cohort),
                 instrument_version=version,
@@ -360,7 +390,7 @@ def enter_paper_form(
             ),
             by=by,
             action=AuditAction.CREATE,
-            fields=["reference", "participant_code", "site", "cohort", "instrument_version"],
+            fields=["reference", "participant_digest", "site", "cohort", "instrument_version"],
         )
         save_audited(
             PaperEntry(form=form, entered_by=by, answers=keyed.to_json()),
@@ -440,9 +470,11 @@ def add_second_entry(
             action=AuditAction.CREATE,
             fields=["form", "entered_by", "answers"],
         )
-        disagreements = compare(Keyed.from_json(first.answers), keyed)
+        first_keyed = Keyed.from_json(first.answers)
+        disagreements = compare(first_keyed, keyed)
         if not disagreements:
-            return _verify(by=by, form=form, keyed=keyed)
+            # The same in every field; the code is registered as the first person typed it.
+            return _verify(by=by, form=form, keyed=first_keyed)
         form.status = PaperFormStatus.DISAGREEMENT
         form.save(update_fields=["status"])
         audit.record(
@@ -454,8 +486,28 @@ def add_second_entry(
     return form
 
 
+CODE_FIELD = "participant_code"
+TYPE_THE_CODE = {
+    "choose which entry is right": "Type the participant code written on the paper form.",
+    "choose one of the two entries' values": (
+        "Neither entry keyed this code: check the code written on the paper form."
+    ),
+}
+
+
 def resolve_paper_form(*, by: User, form: PaperForm, choices: Mapping[str, Value]) -> PaperForm:
-    """A third person chooses, for every disagreement, which entry is right; verifies the form."""
+    """A third person chooses, for every disagreement, which entry is right; verifies the form.
+
+    Codes are not shown to anyone, so where the entries disagree on the participant code the
+    choice for `participant_code` is the code the third person reads on the paper, as typed: it
+    must be one of the two entries' codes.
+    """
+    typed = choices.get(CODE_FIELD)
+    code = typed.strip() if isinstance(typed, str) else ""
+    if CODE_FIELD in choices:
+        choices = {**choices, CODE_FIELD: pseudonym_key.digest(code) if code else ""}
+        if not code:
+            choices = {name: value for name, value in choices.items() if name != CODE_FIELD}
     with transaction.atomic():
         form = _locked(
             form, PaperFormStatus.DISAGREEMENT, "This form has no disagreements to resolve."
@@ -470,7 +522,12 @@ def resolve_paper_form(*, by: User, form: PaperForm, choices: Mapping[str, Value
         try:
             keyed = merge(Keyed.from_json(first.answers), Keyed.from_json(second.answers), choices)
         except ResolutionError as error:
-            raise _refuse({name: [message] for name, message in error.problems.items()}) from None
+            raise _refuse(
+                {
+                    name: [TYPE_THE_CODE.get(message, message) if name == CODE_FIELD else message]
+                    for name, message in error.problems.items()
+                }
+            ) from None
         context = queries.import_context(form.study)
         problems = _placement_problems(
             study=form.study,
@@ -478,6 +535,7 @@ def resolve_paper_form(*, by: User, form: PaperForm, choices: Mapping[str, Value
             keyed=keyed,
             version=form.instrument_version,
             form=form,
+            shown=code or THE_PARTICIPANT,
         )
         if problems:
             raise _refuse(problems)

@@ -17,9 +17,10 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from alongside.core import audit
+from alongside.core.access import Permission, has_permission
 from alongside.core.models import AuditAction
 from alongside.core.records import AnyUser, save_audited
-from alongside.evaluation import imports, queries
+from alongside.evaluation import imports, pseudonym_key, queries
 from alongside.evaluation.models import (
     Approval,
     Cohort,
@@ -164,11 +165,16 @@ def _batches(items: Iterable[LineT]) -> Iterator[list[LineT]]:
         yield batch
 
 
+# A participant to register: (code, digest of the code, site, cohort, method, team type).
+NewParticipant = tuple[str, str, Site, Cohort, str, str]
+
+
 class Registrar:
     """Registers a file's new participants batch by batch, with fresh pseudonyms.
 
     Pseudonyms are numbered in a random order over the whole file (not batch by batch), so a
-    pseudonym says nothing about where its person stood in the file.
+    pseudonym says nothing about where its person stood in the file. Each code is stored as the
+    digest given with it and sealed with the pseudonym key, never as it is.
     """
 
     def __init__(self, study: Study, new: int) -> None:
@@ -178,10 +184,21 @@ class Registrar:
         random.SystemRandom().shuffle(self.numbers)
         self.used = 0
         self.approved: set[tuple[int, int]] = set()
+        self.seal = pseudonym_key.keyring().seal
 
-    def create(self, new: Sequence[tuple[str, Site, Cohort, str, str]]) -> dict[str, int]:
-        """Insert new participants; returns their ids by code."""
-        for site, cohort in {(s.pk, c.pk): (s, c) for _, s, c, _, _ in new}.values():
+    def create(self, new: Sequence[NewParticipant]) -> dict[str, int]:
+        """Insert new participants; returns their ids by the digest of their code."""
+        seal = self.seal
+        return self.create_sealed(
+            [
+                (seal(code), digest, site, cohort, method, team)
+                for code, digest, site, cohort, method, team in new
+            ]
+        )
+
+    def create_sealed(self, new: Sequence[NewParticipant]) -> dict[str, int]:
+        """As `create`, for codes already sealed (a paper keying holds its code sealed)."""
+        for site, cohort in {(s.pk, c.pk): (s, c) for _, _, s, c, _, _ in new}.values():
             if (site.pk, cohort.pk) not in self.approved:
                 require_approval(study=self.study, site=site, cohort=cohort)
                 self.approved.add((site.pk, cohort.pk))
@@ -189,17 +206,26 @@ class Registrar:
         self.used += len(new)
         _insert(
             Participant,
-            ("study", "code", "pseudonym", "site", "cohort", "method", "team_type"),
+            (
+                "study",
+                "code_sealed",
+                "code_digest",
+                "pseudonym",
+                "site",
+                "cohort",
+                "method",
+                "team_type",
+            ),
             [
-                (self.study.pk, code, f"P-{number:04d}", site.pk, cohort.pk, method, team_type)
-                for number, (code, site, cohort, method, team_type) in zip(
+                (self.study.pk, sealed, digest, f"P-{n:04d}", site.pk, cohort.pk, method, team)
+                for n, (sealed, digest, site, cohort, method, team) in zip(
                     numbers, new, strict=True
                 )
             ],
             withdrawn_at=None,
             keep_data_on_withdrawal=True,
         )
-        return _ids(self.study, [code for code, *_ in new])
+        return _ids(self.study, [digest for _, digest, *_ in new])
 
 
 def _insert(
@@ -232,8 +258,17 @@ def _insert(
         cursor.executemany(sql, [(*row, *extra) for row in rows])
 
 
-def _ids(study: Study, codes: Sequence[str]) -> dict[str, int]:
-    return dict(Participant.objects.filter(study=study, code__in=codes).values_list("code", "pk"))
+def _ids(study: Study, digests: Sequence[str]) -> dict[str, int]:
+    """Participant ids by the digest of their code.
+
+    Unordered: sorting by the model's ordering (pseudonym) would make the database walk the
+    whole study for every batch instead of looking each digest up in the unique index.
+    """
+    return dict(
+        Participant.objects.filter(study=study, code_digest__in=digests)
+        .order_by()
+        .values_list("code_digest", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -266,16 +301,23 @@ def import_participants(
         rows = new_count = 0
         for line in imports.participant_lines(table, context, progress=progress):
             rows += 1
-            new_count += line.code not in context.known
+            new_count += line.digest not in context.known
         sites = {s.code: s for s in study.sites.all()}
         cohorts = {c.code: c for c in study.cohorts.all()}
         registrar = Registrar(study, new_count)
         for batch in _batches(imports.participant_lines(table, context)):
             registrar.create(
                 [
-                    (line.code, sites[line.site], cohorts[line.cohort], line.method, line.team_type)
+                    (
+                        line.code,
+                        line.digest,
+                        sites[line.site],
+                        cohorts[line.cohort],
+                        line.method,
+                        line.team_type,
+                    )
                     for line in batch
-                    if line.code not in context.known
+                    if line.digest not in context.known
                 ]
             )
         result = ImportResult(rows=rows, participants_created=registrar.used)
@@ -300,9 +342,10 @@ def import_responses(
 ) -> ImportResult:
     """Import one cohort's answers to one instrument, all or none.
 
-    A new participant is registered; a known one is matched by code. Each participant holds
-    one imported response per instrument version: importing again replaces its answers when
-    they differ and leaves it alone when they do not, so the same file twice changes nothing.
+    A new participant is registered; a known one is matched by its code's digest. Each
+    participant holds one imported response per instrument version: importing again replaces its
+    answers when they differ and leaves it alone when they do not, so the same file twice
+    changes nothing.
     `data` is the file's bytes or a seekable binary file. The whole file is checked before
     anything is written; then it is read again and written in batches, in the same transaction.
     """
@@ -346,20 +389,20 @@ def import_responses(
             table, context, cohort=cohort_code, instrument=instrument, progress=progress
         ):
             rows += 1
-            new_count += line.code not in context.known
+            new_count += line.digest not in context.known
         sites = {s.code: s for s in study.sites.all()}
         registrar = Registrar(study, new_count)
         created = replaced = unchanged = 0
         lines = imports.response_lines(table, context, cohort=cohort_code, instrument=instrument)
         for batch in _batches(lines):
-            known = [line.code for line in batch if line.code in context.known]
+            known = [line.digest for line in batch if line.digest in context.known]
             ids = _ids(study, known) if known else {}
             ids.update(
                 registrar.create(
                     [
-                        (line.code, sites[line.site], cohort, line.method, "")
+                        (line.code, line.digest, sites[line.site], cohort, line.method, "")
                         for line in batch
-                        if line.code not in context.known
+                        if line.digest not in context.known
                     ]
                 )
             )
@@ -367,10 +410,12 @@ def import_responses(
                 {
                     participant: (pk, answers)
                     for participant, pk, answers in Response.objects.filter(
-                        participant_id__in=[ids[code] for code in known],
+                        participant_id__in=[ids[digest] for digest in known],
                         instrument_version=version,
                         source=ResponseSource.IMPORT,
-                    ).values_list("participant_id", "pk", "answers")
+                    )
+                    .order_by()
+                    .values_list("participant_id", "pk", "answers")
                 }
                 if known
                 else {}
@@ -379,9 +424,9 @@ def import_responses(
             to_update: list[Response] = []
             for line in batch:
                 answers = dict(line.answers)
-                held = existing.get(ids[line.code])
+                held = existing.get(ids[line.digest])
                 if held is None:
-                    to_create.append((ids[line.code], version.pk, ResponseSource.IMPORT, answers))
+                    to_create.append((ids[line.digest], version.pk, ResponseSource.IMPORT, answers))
                 elif held[1] != answers:
                     to_update.append(Response(pk=held[0], answers=answers))
                 else:
@@ -477,7 +522,21 @@ def withdraw_participant(
 def add_study_member(
     *, by: AnyUser | None, study: Study, user: Any, may_see_identifiers: bool = False
 ) -> StudyMember:
-    """Let an evaluator work on this study (or change whether they may see identifiers)."""
+    """Let an evaluator work on this study (or change whether they may see identifiers).
+
+    Identifiers are participant codes, opened with the pseudonym key: only someone who holds the
+    administrator role may be allowed them.
+    """
+    if may_see_identifiers and not has_permission(user, Permission.OPEN_PARTICIPANT_CODES):
+        raise ValidationError(
+            {
+                "may_see_identifiers": ValidationError(
+                    f"{user} cannot be allowed identifiers: participant codes are opened with "
+                    "the pseudonym key, which only administrators may read.",
+                    code="not-administrator",
+                )
+            }
+        )
     with transaction.atomic():
         member = StudyMember.objects.filter(study=study, user=user).first()
         created = member is None

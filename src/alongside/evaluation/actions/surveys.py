@@ -20,6 +20,7 @@ from django.utils import timezone
 from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.core.records import AnyUser, save_audited
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.actions.studies import Registrar, record_consent, require_approval
 from alongside.evaluation.models import (
     Cohort,
@@ -302,13 +303,15 @@ def complete_anonymous_survey(
             raise ValidationError("This survey is closed.", code="closed")
         study = Study.objects.select_for_update().get(pk=locked.study_id)
         require_approval(study=study, site=locked.site, cohort=locked.cohort)
+        ring = pseudonym_key.keyring()
         code = ANONYMOUS_CODE_PREFIX + secrets.token_hex(6)
-        while Participant.objects.filter(study=study, code=code).exists():
+        while Participant.objects.filter(study=study, code_digest=ring.digest(code)).exists():
             code = ANONYMOUS_CODE_PREFIX + secrets.token_hex(6)
+        digest = ring.digest(code)
         ids = Registrar(study, 1).create(
-            [(code, locked.site, locked.cohort, Method.ONLINE_SURVEY.value, "")]
+            [(code, digest, locked.site, locked.cohort, Method.ONLINE_SURVEY.value, "")]
         )
-        participant = Participant.objects.select_related("cohort").get(pk=ids[code])
+        participant = Participant.objects.select_related("cohort").get(pk=ids[digest])
         audit.record(
             actor=None,
             action=AuditAction.CREATE,

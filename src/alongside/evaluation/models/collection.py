@@ -1,7 +1,8 @@
 """How a study collects data and who works on it: members, survey links, invitations, paper forms.
 
 * A `StudyMember` is an evaluator working on one study; only members reach its participants,
-  and only members allowed identifiers see participant codes in exports.
+  and only members allowed identifiers who also hold the administrator role see participant
+  codes in exports.
 * A `SurveyLink` is an anonymous study link for one (site, cohort): anyone holding it can answer
   the cohort's instruments once per browser session; each completion adds a new participant.
 * An `Invitation` is a single-use personal link for one registered participant. Only a hash of
@@ -30,7 +31,8 @@ class StudyMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_memberships"
     )
     may_see_identifiers = models.BooleanField(
-        default=False, help_text="Exports may carry participant codes instead of pseudonyms."
+        default=False,
+        help_text="Exports may carry participant codes, for a member who is also an administrator.",
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,7 +105,9 @@ class PaperForm(models.Model):
     reference = models.CharField(
         max_length=64, help_text="The number written on the paper form; unique in the study."
     )
-    participant_code = models.CharField(max_length=64)
+    participant_digest = models.CharField(
+        max_length=64, help_text="Keyed digest of the participant code keyed from the paper."
+    )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="paper_forms")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="paper_forms")
     instrument_version = models.ForeignKey(
@@ -127,7 +131,9 @@ class PaperForm(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)
 
-    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"participant_code", "resolved_answers"})
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"participant_digest", "resolved_answers"}
+    )
 
     class Meta:
         ordering = ["study", "reference"]
@@ -148,8 +154,9 @@ class PaperForm(models.Model):
 class PaperEntry(models.Model):
     """One person's keying of a paper form.
 
-    `answers` holds what this person keyed: `{"participant_code", "site", "cohort", "items":
-    {item code: scale value or null}}`, since two keyings may disagree on any of them.
+    `answers` holds what this person keyed: `{"participant_digest", "participant_sealed", "site",
+    "cohort", "items": {item code: scale value or null}}`, since two keyings may disagree on any
+    of them. The participant code is held as its keyed digest and sealed, never as typed.
     """
 
     form = models.ForeignKey(PaperForm, on_delete=models.CASCADE, related_name="entries")

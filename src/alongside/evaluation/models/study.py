@@ -3,7 +3,9 @@
 A study's configuration (sites, cohorts, approvals, instruments) comes from its YAML file
 (docs/formats/study.md). Participants are known to the study by the code given in the files
 (personal: it can be linked back to a person) and by a study-scoped pseudonym that every
-analysis, export and report uses instead. A response keeps its answers as one JSON object
+analysis, export and report uses instead. The code itself is not stored: only its keyed digest
+and a sealed copy that the pseudonym key, kept outside the database, opens
+(alongside.evaluation.pseudonym_key). A response keeps its answers as one JSON object
 (item code to scale value, or null when missing): one row per completed questionnaire, so an
 import of 100,000 rows is 100,000 inserts, not a million.
 """
@@ -165,7 +167,13 @@ class CohortInstrument(models.Model):
 
 class Participant(models.Model):
     study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="participants")
-    code = models.CharField(max_length=64, help_text="As given in the study's files.")
+    code_digest = models.CharField(
+        max_length=64,
+        help_text="Keyed digest (HMAC-SHA256) of the code given in the study's files.",
+    )
+    code_sealed = models.TextField(
+        help_text="The code given in the study's files, sealed with the pseudonym key."
+    )
     pseudonym = models.CharField(max_length=16, help_text="Used in every analysis and export.")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="participants")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="participants")
@@ -175,12 +183,14 @@ class Participant(models.Model):
     keep_data_on_withdrawal = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"code"})
+    PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"code_digest", "code_sealed"})
 
     class Meta:
         ordering = ["study", "pseudonym"]
         constraints = [
-            models.UniqueConstraint(fields=["study", "code"], name="evaluation_participant_code"),
+            models.UniqueConstraint(
+                fields=["study", "code_digest"], name="evaluation_participant_code_digest"
+            ),
             models.UniqueConstraint(
                 fields=["study", "pseudonym"], name="evaluation_participant_pseudonym"
             ),

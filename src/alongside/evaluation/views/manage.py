@@ -51,10 +51,12 @@ from alongside.evaluation.imports import ImportRejected, RowProblem
 from alongside.evaluation.models import (
     Cohort,
     ConsentPurpose,
+    PaperForm,
     Participant,
     Site,
     Study,
     StudyMember,
+    SurveyLink,
 )
 from alongside.evaluation.studyfile import StudyFileError
 from alongside.evaluation.studyfile_dump import dump_study, parse_study_upload
@@ -101,19 +103,22 @@ def _settings_url(study: Study) -> str:
 # --- settings -----------------------------------------------------------------------------------
 
 
+def _places_in_use(study: Study) -> set[tuple[str, str]]:
+    """The study's sites and cohorts that something holds on to (`manage.place_uses` is not
+    empty), as ("site" or "cohort", code): three queries however many places there are."""
+    in_use: set[tuple[str, str]] = set()
+    for model in (Participant, PaperForm, SurveyLink):
+        pairs = model.objects.filter(study=study).values_list("site__code", "cohort__code")
+        for site, cohort in pairs.order_by().distinct():
+            in_use |= {("site", site), ("cohort", cohort)}
+    return in_use
+
+
 @require_GET
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     study = get_study_for_user(request.user, slug, Permission.MANAGE_STUDY)
     definition = manage.current_definition(study)
-    sections: tuple[tuple[manage.PlaceKind, Any], ...] = (
-        ("site", definition.sites),
-        ("cohort", definition.cohorts),
-    )
-    uses = {
-        (kind, place.code): manage.place_uses(study, kind, place.code)
-        for kind, places in sections
-        for place in places
-    }
+    in_use = _places_in_use(study)
     instrument_titles = {
         (code, version): title
         for code, version, title in InstrumentVersion.objects.values_list(
@@ -127,8 +132,8 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "study": study,
             "definition": definition,
-            "sites": [(s, bool(uses[("site", s.code)])) for s in definition.sites],
-            "cohorts": [(c, bool(uses[("cohort", c.code)])) for c in definition.cohorts],
+            "sites": [(s, ("site", s.code) in in_use) for s in definition.sites],
+            "cohorts": [(c, ("cohort", c.code) in in_use) for c in definition.cohorts],
             "instruments": [
                 (
                     cohort_names.get(cohort, cohort),
@@ -420,9 +425,14 @@ def member_identifiers(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     form = MemberIdentifiersForm(request.POST)
     form.is_valid()
     allowed = bool(form.cleaned_data.get("may_see_identifiers"))
-    manage.set_member_identifiers(
-        by=request.user, study=study, member=member, may_see_identifiers=allowed
-    )
+    try:
+        manage.set_member_identifiers(
+            by=request.user, study=study, member=member, may_see_identifiers=allowed
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("evaluation:members", study.slug)
     name = member.user.get_username()
     messages.success(
         request,

@@ -29,7 +29,12 @@ from alongside.core.disclosure import (
 )
 from alongside.core.models import AuditAction
 from alongside.evaluation import actions, queries, response_rates, summaries
-from alongside.evaluation.access import get_study_for_user, may_see_identifiers, study_abilities
+from alongside.evaluation.access import (
+    get_study_for_user,
+    may_see_identifiers,
+    open_codes_for_user,
+    study_abilities,
+)
 from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.forms import ResponseImportForm
 from alongside.evaluation.imports import ImportRejected, RowProblem
@@ -40,6 +45,7 @@ from alongside.evaluation.models import (
     Participant,
     Study,
 )
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.evaluation.study_data import report_for, study_data
 
 
@@ -291,7 +297,8 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
-    """A download, de-identified unless `?identifiers=1` from a member allowed identifiers."""
+    """A download, de-identified unless `?identifiers=1` from a member allowed identifiers who
+    holds the administrator role (the codes are opened with the pseudonym key)."""
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDY_DATA)
     chosen = EXPORT_FORMATS.get(format)
     if chosen is None:
@@ -302,7 +309,16 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     ):
         raise PermissionDenied
     data = study_data(the_study)
-    identifiers = queries.participant_codes(the_study) if with_identifiers else None
+    identifiers = None
+    if with_identifiers:
+        try:
+            identifiers = open_codes_for_user(request.user, queries.sealed_codes(the_study))
+        except PseudonymKeyError as error:
+            return HttpResponse(
+                f"The participant codes cannot be opened. {error}",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
     body = chosen.build(data, identifiers)
     with transaction.atomic():
         audit.record(

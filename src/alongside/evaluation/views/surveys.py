@@ -10,6 +10,7 @@ links, and make and revoke invitations; the personal links are shown once, in a 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable
@@ -28,7 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alongside.core.access import Permission
 from alongside.core.audit import record_list_view
-from alongside.evaluation.access import get_study_for_user, may_see_identifiers
+from alongside.evaluation.access import (
+    get_study_for_user,
+    may_see_identifiers,
+    open_codes_for_user,
+)
 from alongside.evaluation.actions import surveys as actions
 from alongside.evaluation.models import (
     Approval,
@@ -40,6 +45,7 @@ from alongside.evaluation.models import (
     Study,
     SurveyLink,
 )
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.evaluation.survey_screens import (
     CONSENT_FIELDS,
     Consents,
@@ -493,13 +499,19 @@ def invitations_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("evaluation:invitations", slug=study.slug)
     out = io.StringIO()
     writer = csv.writer(out)
-    # People are named by their code only for a member allowed identifiers; others get the
-    # pseudonym, to be matched to people by whoever holds the key.
-    identified = may_see_identifiers(request.user, study)
-    writer.writerow(["participant_code" if identified else "participant", "personal_link"])
+    # People are named by their code only for an administrator member allowed identifiers;
+    # others get the pseudonym, to be matched to people by whoever holds the key. The links are
+    # made already, so a key that cannot be opened gives pseudonyms rather than losing them.
+    codes: dict[int, str] = {}
+    if may_see_identifiers(request.user, study):
+        with contextlib.suppress(PseudonymKeyError):
+            codes = open_codes_for_user(
+                request.user, {person.pk: person.code_sealed for person, _ in created}
+            )
+    writer.writerow(["participant_code" if codes else "participant", "personal_link"])
     for person, token in created:
         url = request.build_absolute_uri(reverse("evaluation:invitation", args=[token]))
-        writer.writerow([person.code if identified else person.pseudonym, url])
+        writer.writerow([codes[person.pk] if codes else person.pseudonym, url])
     response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
     filename = f"{study.slug}-{site.code}-{cohort.code}-personal-links.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alongside.core import audit
+from alongside.core import audit, two_factor
 from alongside.core.access import Permission, has_permission, visible
 from alongside.core.periods import current
 from alongside.organisation import actions
@@ -60,6 +60,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, Permission.VIEW_PEOPLE)
+    can_edit = has_permission(request.user, Permission.MANAGE_PEOPLE)
     return render(
         request,
         "organisation/person.html",
@@ -73,7 +74,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 "-start"
             ),
             "today": timezone.localdate(),
-            "can_edit": has_permission(request.user, Permission.MANAGE_PEOPLE),
+            "can_edit": can_edit,
+            # Shown, with the reset link, only to those who may reset it (MANAGE_PEOPLE).
+            "has_second_factor": can_edit
+            and person.user is not None
+            and two_factor.has_second_factor(person.user),
         },
     )
 

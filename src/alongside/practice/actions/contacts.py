@@ -21,6 +21,7 @@ from alongside.core.models import AuditAction
 from alongside.core.periods import current
 from alongside.core.records import EditConflict, save_audited, update_versioned
 from alongside.organisation.models import Person
+from alongside.practice import rollups
 from alongside.practice.models import (
     Activity,
     CaseloadEntry,
@@ -113,7 +114,7 @@ def record_contact(
     activities = list(activities)
     chime = set(chime)
     note = note.strip()
-    with transaction.atomic():
+    with transaction.atomic(), rollups.deferred():
         episode = current_episode(worker=worker, service_user=service_user)
         if episode is None:
             raise ValidationError(
@@ -206,7 +207,7 @@ def update_contact(
     )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(contact):
         old_activities = set(contact.activities.values_list("pk", flat=True))
         old_chime = set(contact.chime_tags.values_list("domain", flat=True))
         _check_activities(activities, already=old_activities)

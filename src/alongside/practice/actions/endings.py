@@ -18,6 +18,7 @@ from alongside.core.access import AnyUser, principal_for
 from alongside.core.models import AuditAction
 from alongside.core.periods import current
 from alongside.core.records import save_audited, update_versioned
+from alongside.practice import rollups
 from alongside.practice.models import (
     CaseloadEntry,
     CaseloadStatus,
@@ -87,7 +88,7 @@ def _change_status(
         raise ValidationError({"status": f"The episode is already {to.label.lower()}."})
     if episode.status not in allowed_from:
         raise ValidationError({"status": f"The episode cannot become {to.label.lower()} now."})
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(episode):
         return update_versioned(
             episode, by=by, expected_version=expected_version, changes={"status": to}
         )
@@ -162,7 +163,7 @@ def end_episode(
             }
         )
     recorded_by_id = acting_person_id(by)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(episode):
         still_open = open_goals_of(episode)
         if still_open:
             names = "; ".join(f"“{goal.text}”" for goal in still_open)

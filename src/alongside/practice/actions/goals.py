@@ -16,6 +16,7 @@ from alongside.core import audit
 from alongside.core.access import AnyUser
 from alongside.core.models import AuditAction
 from alongside.core.records import save_audited, update_versioned
+from alongside.practice import rollups
 from alongside.practice.actions.endings import (
     acting_person_id,
     long_date,
@@ -128,7 +129,7 @@ def update_goal(
     """
     _require_open(goal, "it can no longer be edited")
     cleaned_steps = _check_goal_fields(text=text, chime_domain=chime_domain, steps=steps)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(goal):
         update_versioned(
             goal,
             by=by,
@@ -211,7 +212,7 @@ def close_goal(
         raise ValidationError({"status": "Choose achieved, changed or let go."})
     not_in_future("closed_on", closed_on, "The date the goal closed")
     _not_before_set("closed_on", closed_on, goal, "The date the goal closed")
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(goal):
         return update_versioned(
             goal,
             by=by,

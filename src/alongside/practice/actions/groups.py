@@ -23,6 +23,7 @@ from alongside.core.models import AuditAction
 from alongside.core.periods import current
 from alongside.core.records import EditConflict, save_audited, update_versioned
 from alongside.organisation.models import Person, Team
+from alongside.practice import rollups
 from alongside.practice.actions.contacts import MAX_DURATION_MINUTES
 from alongside.practice.models import (
     Activity,
@@ -236,7 +237,7 @@ def record_attendance(
             {"activities": f"No longer in use, choose another: {', '.join(retired)}."}
         )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rollups.deferred():
             markable = set(markable_attendees(by).values_list("pk", flat=True))
             strangers = sorted(su.reference for pk, su in attending.items() if pk not in markable)
             if strangers:

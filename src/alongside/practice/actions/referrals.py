@@ -17,6 +17,7 @@ from alongside.core.notifications import notify
 from alongside.core.periods import current
 from alongside.core.records import EditConflict, save_audited, update_versioned
 from alongside.organisation.models import Membership, Person, Team
+from alongside.practice import rollups
 from alongside.practice.models import (
     CaseloadEntry,
     CaseloadStatus,
@@ -256,7 +257,7 @@ def accept_referral(
             f"{service_user.reference} is already on a caseload. End that episode before "
             "accepting a new referral."
         )
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(referral):
         if not service_user.consented_to_peer_support:
             update_versioned(
                 service_user,
@@ -318,7 +319,7 @@ def decline_referral(
     if why_needed and not detail:
         raise ValidationError({"detail": why_needed})
     label = DeclineReason(reason).label
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(referral):
         update_versioned(
             referral,
             by=by,
@@ -343,7 +344,7 @@ def put_on_waiting_list(*, by: AnyUser, referral: Referral, expected_version: in
     _check_decidable(referral, expected_version)
     if referral.status == ReferralStatus.WAITING_LIST:
         raise ValidationError("This referral is already on the waiting list.")
-    with transaction.atomic():
+    with transaction.atomic(), rollups.tracking(referral):
         update_versioned(
             referral,
             by=by,

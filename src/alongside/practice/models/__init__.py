@@ -22,11 +22,13 @@ from alongside.practice.models.people import (
     ServiceUser,
     Urgency,
 )
+from alongside.practice.models.rollups import CaseloadCount, FigureChange, Grain, PracticeCount
 
 __all__ = [
     "Activity",
     "AdvocacyItem",
     "AdvocacyOutcome",
+    "CaseloadCount",
     "CaseloadEntry",
     "CaseloadStatus",
     "Chime",
@@ -38,13 +40,16 @@ __all__ = [
     "DeclineReason",
     "Ending",
     "EndingReason",
+    "FigureChange",
     "Goal",
     "GoalProgress",
     "GoalSetBy",
     "GoalStatus",
     "GoalStep",
+    "Grain",
     "GroupProgramme",
     "GroupSession",
+    "PracticeCount",
     "Referral",
     "ReferralStatus",
     "ServiceUser",

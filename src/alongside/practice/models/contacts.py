@@ -80,7 +80,13 @@ class Contact(Versioned):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["service_user", "-date"], name="contact_user_date_idx")]
+        indexes = [
+            models.Index(fields=["service_user", "-date"], name="contact_user_date_idx"),
+            # Recounting one day's contacts for the report rollups (practice/rollups.py).
+            models.Index(fields=["date"], name="contact_date_idx"),
+            # A worker's latest contact and recent ones: supervisees' activity (practice/queries).
+            models.Index(fields=["worker", "-date"], name="contact_worker_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),

@@ -44,6 +44,8 @@ class Ending(models.Model):
     )
 
     class Meta:
+        # Recounting one day's endings for the report rollups (practice/rollups.py).
+        indexes = [models.Index(fields=["ended_on"], name="ending_ended_on_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reason__in=EndingReason.values), name="ending_reason_valid"

@@ -40,6 +40,8 @@ class Goal(Versioned):
 
     class Meta:
         ordering = ["status", "-set_on"]
+        # Recounting one day's goals for the report rollups (practice/rollups.py).
+        indexes = [models.Index(fields=["set_on"], name="goal_set_on_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(set_by__in=GoalSetBy.values), name="goal_set_by_valid"

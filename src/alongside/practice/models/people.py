@@ -122,6 +122,8 @@ class Referral(Versioned):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        # Recounting one day's referrals for the report rollups (practice/rollups.py).
+        indexes = [models.Index(fields=["received_on"], name="referral_received_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"

@@ -31,7 +31,8 @@ class Command(BaseCommand):
             choices=list(SCALES),
             default="seed",
             help="seed: the 26-PSW programme of the evaluation; region: ~300 PSWs; "
-            "national: ~3,000 PSWs and 150,000 service users.",
+            "national: ~3,000 PSWs, 150,000 service users, 4.8 million contacts and a "
+            "200,000-response survey (best on PostgreSQL).",
         )
         parser.add_argument(
             "--seed",
@@ -67,19 +68,28 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Loading the {scale.name} demo programme (seed {seed})...")
+            self.stdout.write(f"  {'stage':<26} {'written':>17} {'time':>10} {'rate':>14}")
             started = time.perf_counter()
             try:
-                _, counts = load_programme(scale=scale, seed=seed, today=timezone.localdate())
+                _, counts = load_programme(
+                    scale=scale, seed=seed, today=timezone.localdate(), report=self._say
+                )
             except DemoRefused as refused:
                 raise CommandError(str(refused)) from refused
             elapsed = time.perf_counter() - started
+            self.stdout.write("Loaded:")
             for kind, count in counts.items():
-                self.stdout.write(f"  {count:>9,}  {kind.replace('_', ' ')}")
+                self.stdout.write(f"  {count:>10,}  {kind.replace('_', ' ')}")
             self.stdout.write(self.style.SUCCESS(f"Loaded in {elapsed:.1f} s."))
 
         self._print_logins(addr)
         if not options["no_serve"]:
             call_command("serve", bind=addr)
+
+    def _say(self, line: str) -> None:
+        """A line of the load's progress, shown at once."""
+        self.stdout.write(line)
+        self.stdout.flush()
 
     def _print_logins(self, addr: str) -> None:
         self.stdout.write(

@@ -17,11 +17,12 @@ from django.db import transaction
 from alongside.core import audit
 from alongside.core.models import AuditAction
 from alongside.evaluation import actions, queries
-from alongside.evaluation.access import may_see_identifiers
+from alongside.evaluation.access import may_see_identifiers, open_codes_for_user
 from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.example import ExampleError, load_example_manifest
 from alongside.evaluation.imports import ImportRejected
 from alongside.evaluation.models import Study
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.evaluation.report_text import report_text
 from alongside.evaluation.study_data import report_for, study_data
 from alongside.evaluation.studyfile import StudyFileError, load_study_file
@@ -60,7 +61,10 @@ class Command(BaseCommand):
         export.add_argument(
             "--identifiers",
             action="store_true",
-            help="Add participant codes (wide-csv, xlsx, sav): --as a member allowed them.",
+            help=(
+                "Add participant codes (wide-csv, xlsx, sav): --as an administrator who is a "
+                "member allowed them."
+            ),
         )
         example = sub.add_parser(
             "example",
@@ -74,7 +78,10 @@ class Command(BaseCommand):
         members.add_argument(
             "--identifiers",
             action="store_true",
-            help="Those added may export participant codes instead of pseudonyms.",
+            help=(
+                "Those added may export participant codes instead of pseudonyms (administrators "
+                "only)."
+            ),
         )
 
     def _export(self, options: dict[str, Any]) -> None:
@@ -90,15 +97,19 @@ class Command(BaseCommand):
             raise CommandError(f"{options['format']} never carries participant codes.")
         if identified and (user is None or not may_see_identifiers(user, study)):
             raise CommandError(
-                "--identifiers adds participant codes: give --as USERNAME of a member of the "
-                "study allowed to see them (`alongside study members SLUG --add USER "
-                "--identifiers`)."
+                "--identifiers adds participant codes: give --as USERNAME of an administrator "
+                "who is a member of the study allowed to see them (`alongside study members "
+                "SLUG --add USER --identifiers`)."
             )
         data = study_data(study)
+        identifiers = None
+        if identified:
+            try:
+                identifiers = open_codes_for_user(user, queries.sealed_codes(study))
+            except PseudonymKeyError as error:
+                raise CommandError(str(error)) from error
         out = Path(options["out"])
-        out.write_bytes(
-            chosen.build(data, queries.participant_codes(study) if identified else None)
-        )
+        out.write_bytes(chosen.build(data, identifiers))
         with transaction.atomic():
             audit.record(
                 actor=user,

@@ -96,6 +96,9 @@ class Command(BaseCommand):
             except (OSError, ValueError) as error:
                 problems.extend(getattr(error, "problems", [f"{name}: {error}"]))
                 continue
+            except RecursionError:
+                problems.append(f"{name}: the JSON is nested too deeply to be a FHIR response")
+                continue
             if not has_permission(user, Permission.RECORD_MEASURES) or row[
                 "service_user"
             ].pk not in _reach(user):

@@ -1,5 +1,7 @@
 """`alongside subject export --service-user ID | --participant STUDY:PSEUDONYM --out DIR
---reason TEXT`: everything held about one person, as JSON and PDF, audited with the reason."""
+--reason TEXT`: everything held about one person, as JSON and PDF, audited with the reason.
+
+The participant may also be named by their code (STUDY:CODE), found by its keyed digest."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.evaluation import pseudonym_key
 from alongside.evaluation.models import Participant
+from alongside.evaluation.pseudonym_key import PseudonymKeyError
 from alongside.practice.models import ServiceUser
 from alongside.privacy import actions
 
@@ -20,6 +24,12 @@ def find_participant(value: str) -> Participant:
     if not sep or not slug or not pseudonym:
         raise CommandError("Give the participant as STUDY:PSEUDONYM, for example wave-1:P0042.")
     found = Participant.objects.filter(study__slug=slug, pseudonym=pseudonym).first()
+    if found is None:
+        try:
+            digest = pseudonym_key.digest(pseudonym)
+        except PseudonymKeyError as error:
+            raise CommandError(str(error)) from error
+        found = Participant.objects.filter(study__slug=slug, code_digest=digest).first()
     if found is None:
         raise CommandError(f"No participant {pseudonym!r} in a study {slug!r}.")
     return found
@@ -33,7 +43,9 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="Write the person's records as JSON and PDF.")
         who = export.add_mutually_exclusive_group(required=True)
         who.add_argument("--service-user", type=int, metavar="ID", help="A service user's number.")
-        who.add_argument("--participant", metavar="STUDY:PSEUDONYM")
+        who.add_argument(
+            "--participant", metavar="STUDY:PSEUDONYM", help="Or STUDY:CODE, the study's code."
+        )
         export.add_argument("--out", required=True, metavar="DIR")
         export.add_argument("--reason", required=True, help="The request's reference (audited).")
         export.add_argument("--as", dest="username", help="Who answers it, for the audit.")

@@ -9,10 +9,13 @@ only to a user who may see identified study data (`--as USERNAME`). Every report
 an export.
 """
 
+import logging
 import os
 import sys
 import tempfile
 from argparse import ArgumentParser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,26 @@ from alongside.evaluation.study_data import report_for, study_data
 from alongside.reports.build import build_report
 
 BINARY = {"pdf", "docx"}
+# WeasyPrint logs every layout step and each font it could not use, and fontTools each table it
+# subsets: noise for someone writing a report, so shown only at -v 2 or more. Errors still show.
+CHATTY_LIBRARIES = ("weasyprint", "fontTools")
+
+
+@contextmanager
+def library_logs(verbosity: int) -> Iterator[None]:
+    """Hold the chatty libraries' INFO and WARNING records back unless verbosity is 2 or more."""
+    if verbosity >= 2:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in CHATTY_LIBRARIES]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def write_whole(path: Path, content: bytes) -> None:
@@ -89,7 +112,9 @@ class Command(BaseCommand):
                 report_text(report_for(study_data(study), suppress=suppress)) + "\n"
             ).encode()
         else:
-            content = build_report(study, fmt, suppress=suppress, progress=self._progress).content
+            with library_logs(options["verbosity"]):
+                built = build_report(study, fmt, suppress=suppress, progress=self._progress)
+            content = built.content
         with transaction.atomic():
             audit.record(
                 actor=user,
