@@ -178,9 +178,10 @@ def test_a_killed_report_build_leaves_no_partial_file(workdir):
     out = workdir / "report.pdf"
     earlier = b"%PDF-1.7 an earlier report, to be replaced whole or not at all\n%%EOF\n"
     out.write_bytes(earlier)
-    args = ("report", "psw-impact", "--format", "pdf", "--out", str(out))
+    args = ("report", "psw-impact", "--format", "pdf", "--out", str(out), "--verbosity", "2")
     child, stderr = _start(workdir, *args)
-    # WeasyPrint logs its steps; step 6 makes the PDF itself, just before the file is written.
+    # WeasyPrint logs its steps at verbosity 2; step 6 makes the PDF itself, just before the
+    # file is written.
     _wait_until(child, lambda: "Step 6 - Creating PDF" in stderr.read_text(), "the PDF step")
     _kill(child)
 
