@@ -14,7 +14,9 @@ def sign_in(page, live_server, username):
 
 
 def fits_the_screen(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    page.wait_for_load_state()
+    # A locator waits for the new document if a navigation is still under way.
+    width = page.locator("html").evaluate("html => html.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide on a 360 px screen"
 
 

@@ -44,10 +44,12 @@ def test_refusing_an_approval_in_the_grid_marks_the_pair_not_approved(
     sign_in(page, live_server, personas.user("evaluator").username)
     page.goto(f"{live_server.url}/evaluation/{study.slug}/")
     assert NOT_APPROVED_TEXT not in _row(page, "Region two (CHO2)").inner_text()
-    page.get_by_role("link", name="Study settings").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Study settings").click()
     assert h1(page) == "Settings of A study on two sites"
     fits_the_screen(page)
-    page.get_by_role("link", name="Change the approvals").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change the approvals").click()
     fits_the_screen(page)
     status = page.get_by_label("Status for Region two, Service users")
     status.focus()

@@ -76,9 +76,11 @@ def test_advocacy_and_ending_pages_fit_a_phone(personas, live_server, phone):
     clinician.goto(f"{live_server.url}/practice/advocacy/")
     assert h1(clinician) == "Advocacy to the team"
     fits_the_screen(clinician)
-    clinician.get_by_role("link", name="request from Niamh-on-caseload-A").click()
+    with clinician.expect_navigation():
+        clinician.get_by_role("link", name="request from Niamh-on-caseload-A").click()
     fits_the_screen(clinician)
-    clinician.get_by_role("link", name="Record the team's response").click()
+    with clinician.expect_navigation():
+        clinician.get_by_role("link", name="Record the team's response").click()
     fits_the_screen(clinician)
     clinician.get_by_label("Outcome", exact=True).select_option("agreed")
     with clinician.expect_navigation():
@@ -92,7 +94,8 @@ def test_advocacy_and_ending_pages_fit_a_phone(personas, live_server, phone):
     psw = phone()
     sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/service-users/{personas.su_a.pk}/")
-    psw.get_by_role("link", name="End this episode").click()
+    with psw.expect_navigation():
+        psw.get_by_role("link", name="End this episode").click()
     assert h1(psw).startswith("End ")
     fits_the_screen(psw)
     with psw.expect_navigation():

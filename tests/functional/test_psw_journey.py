@@ -19,9 +19,11 @@ def test_a_psw_signs_in_and_sees_their_caseload(personas, live_server, phone_pag
     assert today.get_by_role("link", name="Niamh-on-caseload-A", exact=True).is_visible()
     assert page.get_by_text("Declan-on-caseload-B").count() == 0
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     assert page.get_by_role("heading", level=1).inner_text() == "My caseload"
-    page.get_by_role("link", name="Niamh-on-caseload-A", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Niamh-on-caseload-A", exact=True).click()
     assert "Niamh-on-caseload-A" in page.get_by_role("heading", level=1).inner_text()
 
     width = page.evaluate("document.documentElement.scrollWidth")
