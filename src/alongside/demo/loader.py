@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from alongside.core import audit
 from alongside.core.models import AuditAction
@@ -229,6 +229,7 @@ def load_programme(
         if scale.survey_responses or scale.transcript_segments:
             counts.update(load_research(scale=scale, seed=seed, stages=stages))
         _rebuild_rollups(stages)
+        _gather_statistics(stages)
         audit.record(
             actor=None,
             action=AuditAction.CREATE,
@@ -245,6 +246,17 @@ def _rebuild_rollups(stages: Stages) -> None:
     them current."""
     with stages.stage("report rollups") as stage:
         stage.count(sum(rollups.rebuild_all().values()))
+
+
+def _gather_statistics(stages: Stages) -> None:
+    """Give PostgreSQL's planner statistics on every table now, rather than when autovacuum
+    comes round: without them it guessed one row where there were 200,000 survey responses and
+    chose nested loops that took four seconds instead of one."""
+    if connection.vendor != "postgresql":
+        return
+    with stages.stage("planner statistics"), connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 class _Ids:

@@ -8,14 +8,18 @@ whether or not their stored data was kept.
 from __future__ import annotations
 
 import functools
+import json
+from collections import Counter
 from collections.abc import Iterator
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from alongside.evaluation import pseudonym_key
 from alongside.evaluation.imports import KnownParticipant, StudyContext
-from alongside.evaluation.models import Approval, Participant, Response, Study
-from alongside.evaluation.rows import AnswerRow, ParticipantRow
+from alongside.evaluation.models import Approval, Cohort, Participant, Response, Site, Study
+from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
+from alongside.measures.models import InstrumentVersion
 
 
 def import_context(study: Study) -> StudyContext:
@@ -72,6 +76,97 @@ def counted_answers(study: Study) -> Iterator[AnswerRow]:
     for pseudonym, site, cohort, instrument, answers in responses.iterator(chunk_size=2000):
         for item, value in answers.items():
             yield AnswerRow(pseudonym, site, cohort, instrument, item, value)
+
+
+def participant_tally(study: Study) -> list[ParticipantCount]:
+    """Counted participants by site, cohort, method and team type, counted in the database."""
+    return [
+        ParticipantCount(site, cohort, method, team_type or None, n)
+        for site, cohort, method, team_type, n in _counted(study)
+        .order_by()
+        .values_list("site__code", "cohort__code", "method", "team_type")
+        .annotate(n=Count("id"))
+        .order_by("site__code", "cohort__code", "method", "team_type")
+    ]
+
+
+def _answers_of_one_response_each(study: Study) -> bool:
+    """True when nobody counted has two responses to one instrument version (the usual case:
+    an import replaces a response). Otherwise someone may have answered an item twice, which
+    the summaries refuse, so their rows are read one by one to say who."""
+    return not (
+        Response.objects.filter(participant__in=_counted(study))
+        .order_by()
+        .values("participant", "instrument_version")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )
+
+
+# Each answer of a response, by the database's own JSON functions: PostgreSQL stores answers as
+# jsonb, SQLite as JSON text. Missing answers are JSON null and come back as NULL ('null').
+_EACH_ANSWER = {
+    "postgresql": "CROSS JOIN LATERAL jsonb_each(r.answers) AS a",
+    "sqlite": "CROSS JOIN json_each(r.answers) AS a",
+}
+_ANSWER_VALUE = {"postgresql": "a.value::text", "sqlite": "a.value"}
+
+
+def _answer_value(raw: object) -> int | None:
+    if raw is None:
+        return None
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if value is None else int(value)
+
+
+def answer_tally(study: Study) -> list[AnswerCount]:
+    """Every answer of every counted participant, counted by instrument, item, cohort, site,
+    team type and value in one GROUP BY, as `counted_answers` would give them one by one."""
+    if connection.vendor not in _EACH_ANSWER or not _answers_of_one_response_each(study):
+        return _tally_in_python(study)
+    meta = {
+        model: model._meta.db_table
+        for model in (Response, Participant, Site, Cohort, InstrumentVersion)
+    }
+    quote = connection.ops.quote_name
+    sql = f"""
+        SELECT v.code, a.key, c.code, s.code, p.team_type, {_ANSWER_VALUE[connection.vendor]},
+               COUNT(*)
+        FROM {quote(meta[Response])} r
+        JOIN {quote(meta[Participant])} p ON p.id = r.participant_id
+        JOIN {quote(meta[Site])} s ON s.id = p.site_id
+        JOIN {quote(meta[Cohort])} c ON c.id = p.cohort_id
+        JOIN {quote(meta[InstrumentVersion])} v ON v.id = r.instrument_version_id
+        {_EACH_ANSWER[connection.vendor]}
+        WHERE p.study_id = %s AND p.withdrawn_at IS NULL
+        GROUP BY v.code, a.key, c.code, s.code, p.team_type, {_ANSWER_VALUE[connection.vendor]}
+    """  # noqa: S608 - table names come from the models, the study id is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [study.pk])
+        rows = cursor.fetchall()
+    return [
+        AnswerCount(instrument, item, cohort, site, team_type or None, _answer_value(value), n)
+        for instrument, item, cohort, site, team_type, value, n in rows
+    ]
+
+
+def _tally_in_python(study: Study) -> list[AnswerCount]:
+    team_types = {p.pseudonym: p.team_type for p in counted_participants(study)}
+    tally: Counter[tuple[str, str, str, str, str | None, int | None]] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for answer in counted_answers(study):
+        key = (answer.pseudonym, answer.instrument, answer.item)
+        if key in seen:
+            raise ValueError(
+                f"{answer.pseudonym} has more than one answer to {answer.instrument} {answer.item}"
+            )
+        seen.add(key)
+        team_type = team_types[answer.pseudonym]
+        tally[
+            (answer.instrument, answer.item, answer.cohort, answer.site, team_type, answer.value)
+        ] += 1
+    return [AnswerCount(*key, n) for key, n in tally.items()]
 
 
 def participant_counts(study: Study) -> dict[tuple[str, str], int]:

@@ -12,7 +12,7 @@ answered. `suppress=False` gives exact counts, for users allowed to see them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from alongside.core.disclosure import (
@@ -22,12 +22,13 @@ from alongside.core.disclosure import (
     is_small,
     protect_table,
 )
-from alongside.evaluation.rows import AnswerRow, ParticipantRow
 from alongside.evaluation.summaries import (
     APPROVED,
+    Answers,
     Approvals,
     CombinedCategory,
     ItemSummary,
+    Participants,
     ValueSummary,
     defined_combinations,
     item_summaries,
@@ -163,8 +164,8 @@ def build_report(
     sites: Sequence[str],
     cohorts: Sequence[str],
     approvals: Approvals,
-    participants: Iterable[ParticipantRow],
-    answers: Iterable[AnswerRow],
+    participants: Participants,
+    answers: Answers,
     instruments: Sequence[Instrument],
     cohort_instruments: Mapping[str, Sequence[str]],
     invitations: Mapping[tuple[str, str], tuple[int, int]] | None = None,
@@ -172,7 +173,11 @@ def build_report(
     suppress: bool = True,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
-    """The report data dict (docs/formats/report-json.md); JSON-serialisable as it is."""
+    """The report data dict (docs/formats/report-json.md); JSON-serialisable as it is.
+
+    `participants` and `answers` are rows, one per person and answer, or the same counted in
+    the database (`ParticipantCount`, `AnswerCount`): the report is the same.
+    """
     participant_rows = list(participants)
     # As in the participant table, nobody in a (site, cohort) without approval is counted.
     answer_rows = [a for a in answers if approvals.get((a.site, a.cohort)) == APPROVED]

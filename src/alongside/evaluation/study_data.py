@@ -1,15 +1,21 @@
-"""One study's data as the pure summaries and exports take it: read once, withdrawn left out."""
+"""One study's data as the pure summaries and exports take it: read once, withdrawn left out.
+
+Counts (participants and answers counted in the database) serve the pages and the report;
+the rows, one per participant and per answer, are read only when something asks for them,
+which only the exports do.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from alongside.evaluation import queries
 from alongside.evaluation.models import Approval, CohortInstrument, Study
 from alongside.evaluation.report import build_report
 from alongside.evaluation.response_rates import invitation_counts
-from alongside.evaluation.rows import AnswerRow, ParticipantRow
+from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
 from alongside.measures.definitions import Instrument
 
 
@@ -19,14 +25,26 @@ class StudyData:
     sites: tuple[str, ...]
     cohorts: tuple[str, ...]
     approvals: dict[tuple[str, str], str]
-    participants: tuple[ParticipantRow, ...]
-    answers: tuple[AnswerRow, ...]
+    participant_counts: tuple[ParticipantCount, ...]
     instruments: tuple[Instrument, ...]
     cohort_instruments: dict[str, tuple[str, ...]]
     # (site, cohort) -> (invited, completed), where personal survey links were sent
     invitations: dict[tuple[str, str], tuple[int, int]]
     # The study's disclosure threshold: counts from 1 to this minus one are hidden.
     threshold: int
+    study: Study = field(compare=False, repr=False)
+
+    @cached_property
+    def participants(self) -> tuple[ParticipantRow, ...]:
+        return tuple(queries.counted_participants(self.study))
+
+    @cached_property
+    def answers(self) -> tuple[AnswerRow, ...]:
+        return tuple(queries.counted_answers(self.study))
+
+    @cached_property
+    def answer_counts(self) -> tuple[AnswerCount, ...]:
+        return tuple(queries.answer_tally(self.study))
 
 
 def study_data(study: Study) -> StudyData:
@@ -49,8 +67,7 @@ def study_data(study: Study) -> StudyData:
         sites=tuple(study.sites.order_by("code").values_list("code", flat=True)),
         cohorts=tuple(study.cohorts.order_by("code").values_list("code", flat=True)),
         approvals=approvals,
-        participants=tuple(queries.counted_participants(study)),
-        answers=tuple(queries.counted_answers(study)),
+        participant_counts=tuple(queries.participant_tally(study)),
         instruments=tuple(v.instrument() for v in versions.values()),
         cohort_instruments={cohort: tuple(codes) for cohort, codes in by_cohort.items()},
         invitations={
@@ -58,6 +75,7 @@ def study_data(study: Study) -> StudyData:
             for site, cohort, invited, completed in invitation_counts(study)
         },
         threshold=study.disclosure_threshold,
+        study=study,
     )
 
 
@@ -68,8 +86,8 @@ def report_for(data: StudyData, *, suppress: bool) -> dict[str, Any]:
         sites=data.sites,
         cohorts=data.cohorts,
         approvals=data.approvals,
-        participants=data.participants,
-        answers=data.answers,
+        participants=data.participant_counts,
+        answers=data.answer_counts,
         instruments=data.instruments,
         cohort_instruments=data.cohort_instruments,
         invitations=data.invitations or None,

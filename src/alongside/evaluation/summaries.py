@@ -29,7 +29,7 @@ from fractions import Fraction
 from typing import Literal
 
 from alongside.core.disclosure import GRAND, ProtectedTable, marked
-from alongside.evaluation.rows import AnswerRow, ParticipantRow
+from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
 from alongside.measures.change import Proportion, wilson_interval
 from alongside.measures.definitions import Instrument, Item, Scale
 
@@ -40,6 +40,16 @@ UNLISTED = "unlisted"
 CONFIDENCE = 0.95
 
 Approvals = Mapping[tuple[str, str], str]
+# One participant or answer each, or the same counted in the database (`queries`).
+Participants = Iterable[ParticipantRow | ParticipantCount]
+Answers = Iterable[AnswerRow | AnswerCount]
+
+
+def _weight(row: ParticipantRow | ParticipantCount) -> tuple[int, str]:
+    """How many participants a row stands for, and how to name them in an error."""
+    if isinstance(row, ParticipantCount):
+        return row.n, f"{row.n} participants"
+    return 1, f"participant {row.pseudonym}"
 
 
 def percent(count: int, total: int) -> float | None:
@@ -108,7 +118,7 @@ def _totals(
 
 
 def participant_table(
-    participants: Iterable[ParticipantRow],
+    participants: Participants,
     *,
     sites: Sequence[str],
     cohorts: Sequence[str],
@@ -117,11 +127,12 @@ def participant_table(
     """Participants by site (rows) x cohort (columns), N/A where not approved."""
     counts: Counter[tuple[str, str]] = Counter()
     for row in participants:
+        n, who = _weight(row)
         if row.site not in sites:
-            raise ValueError(f"participant {row.pseudonym} is at unknown site {row.site!r}")
+            raise ValueError(f"{who} at unknown site {row.site!r}")
         if row.cohort not in cohorts:
-            raise ValueError(f"participant {row.pseudonym} is in unknown cohort {row.cohort!r}")
-        counts[(row.site, row.cohort)] += 1
+            raise ValueError(f"{who} in unknown cohort {row.cohort!r}")
+        counts[(row.site, row.cohort)] += n
     statuses = tuple(
         tuple(approval_status(approvals, site, cohort) for cohort in cohorts) for site in sites
     )
@@ -152,7 +163,7 @@ def participant_table(
 
 
 def method_table(
-    participants: Iterable[ParticipantRow],
+    participants: Participants,
     *,
     cohorts: Sequence[str],
     methods: Sequence[str],
@@ -167,14 +178,15 @@ def method_table(
     counts: Counter[tuple[str, str]] = Counter()
     excluded: Counter[tuple[str, str]] = Counter()
     for row in participants:
+        n, who = _weight(row)
         if row.site not in sites or row.cohort not in cohorts:
-            raise ValueError(f"participant {row.pseudonym} has an unknown site or cohort")
+            raise ValueError(f"{who} with an unknown site or cohort")
         if row.method not in methods:
-            raise ValueError(f"participant {row.pseudonym} has unknown method {row.method!r}")
+            raise ValueError(f"{who} with unknown method {row.method!r}")
         if approval_status(approvals, row.site, row.cohort) != APPROVED:
-            excluded[(row.site, row.cohort)] += 1
+            excluded[(row.site, row.cohort)] += n
             continue
-        counts[(row.cohort, row.method)] += 1
+        counts[(row.cohort, row.method)] += n
     cells = tuple(tuple(counts[(cohort, method)] for method in methods) for cohort in cohorts)
     row_totals, column_totals, grand_total = _totals(cells, len(methods))
     return ParticipantTable(
@@ -270,14 +282,14 @@ def _summarise(
     item: Item,
     scale: Scale,
     cohort: str,
-    values: Sequence[int | None],
+    values: Counter[int | None],
     combined: Sequence[CombinedCategory],
     site: str | None = None,
     team_type: str | None = None,
 ) -> ItemSummary:
-    answered_values = [v for v in values if v is not None]
-    answered = len(answered_values)
-    counts = Counter(answered_values)
+    missing = values[None]
+    answered = values.total() - missing
+    counts = Counter({value: n for value, n in values.items() if value is not None and n})
     unknown = set(counts) - scale.values
     if unknown:
         raise ValueError(
@@ -307,7 +319,7 @@ def _summarise(
         text=item.text,
         cohort=cohort,
         answered=answered,
-        missing=len(values) - answered,
+        missing=missing,
         options=tuple(summary(o.label, (o.value,)) for o in scale.options),
         combined=tuple(summary(c.label, tuple(c.values)) for c in combined),
         site=site,
@@ -316,14 +328,14 @@ def _summarise(
 
 
 def item_summaries(
-    answers: Iterable[AnswerRow],
+    answers: Answers,
     instrument: Instrument,
     *,
     cohorts: Sequence[str],
     combined: Mapping[str, Sequence[CombinedCategory]] | None = None,
     by: Breakdown | None = None,
     groups: Sequence[str | None] | None = None,
-    participants: Iterable[ParticipantRow] = (),
+    participants: Participants = (),
 ) -> list[ItemSummary]:
     """One summary per item with a scale x cohort (x site or team type with `by`), in order.
 
@@ -331,31 +343,34 @@ def item_summaries(
     `by="site"` the groups are the answer rows' sites; with `by="team_type"` each pseudonym's
     team type comes from `participants` (None for people not on a team). `groups` fixes the
     groups and their order (default: those found, sorted, None last), so that an empty group
-    can still be shown.
+    can still be shown. An `AnswerCount` stands for `n` answers and carries its own team type.
     """
     combined = combined or {}
-    team_types = {p.pseudonym: p.team_type for p in participants}
-    values: defaultdict[tuple[str, str, str | None], list[int | None]] = defaultdict(list)
+    team_types = {p.pseudonym: p.team_type for p in participants if isinstance(p, ParticipantRow)}
+    values: defaultdict[tuple[str, str, str | None], Counter[int | None]] = defaultdict(Counter)
     seen: set[tuple[str, str, str]] = set()
     found_groups: set[str | None] = set()
     for answer in answers:
         if answer.instrument != instrument.code or answer.cohort not in cohorts:
             continue
-        key = (answer.pseudonym, answer.cohort, answer.item)
-        if key in seen:
-            raise ValueError(
-                f"{answer.pseudonym} has more than one answer to {instrument.code} {answer.item}"
-            )
-        seen.add(key)
-        group: str | None = None
-        if by == "site":
-            group = answer.site
-        elif by == "team_type":
-            if answer.pseudonym not in team_types:
-                raise ValueError(f"no participant row for {answer.pseudonym}")
-            group = team_types[answer.pseudonym]
+        if isinstance(answer, AnswerCount):
+            n, team_type = answer.n, answer.team_type
+        else:
+            n, team_type = 1, None
+            key = (answer.pseudonym, answer.cohort, answer.item)
+            if key in seen:
+                raise ValueError(
+                    f"{answer.pseudonym} has more than one answer to {instrument.code} "
+                    f"{answer.item}"
+                )
+            seen.add(key)
+            if by == "team_type":
+                if answer.pseudonym not in team_types:
+                    raise ValueError(f"no participant row for {answer.pseudonym}")
+                team_type = team_types[answer.pseudonym]
+        group = answer.site if by == "site" else team_type if by == "team_type" else None
         found_groups.add(group)
-        values[(answer.item, answer.cohort, group)].append(answer.value)
+        values[(answer.item, answer.cohort, group)][answer.value] += n
     codes = {item.code for item in instrument.items}
     stray_items = {item for item, _, _ in values} - codes
     if stray_items:

@@ -168,11 +168,11 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         for site in sites
     ]
     participants = summaries.participant_table(
-        data.participants, sites=data.sites, cohorts=data.cohorts, approvals=data.approvals
+        data.participant_counts, sites=data.sites, cohorts=data.cohorts, approvals=data.approvals
     )
     methods = [*the_study.methods, *(m for m in Method.values if m not in the_study.methods)]
     by_method = summaries.method_table(
-        data.participants,
+        data.participant_counts,
         cohorts=data.cohorts,
         methods=methods,
         sites=data.sites,
