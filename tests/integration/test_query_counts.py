@@ -1160,8 +1160,8 @@ PAGES: dict[str, ListPage] = {
     "measures:schedules": ListPage("admin", 10, grow_schedules),
     # evaluation
     "evaluation:studies": ListPage("lead", 11, grow_studies),
-    "evaluation:study": ListPage("evaluator", 22, grow_study),
-    "evaluation:items": ListPage("evaluator", 19, grow_items),
+    "evaluation:study": ListPage("evaluator", 21, grow_study),
+    "evaluation:items": ListPage("evaluator", 20, grow_items),
     "evaluation:surveys": ListPage("evaluator", 18, grow_survey_links),
     "evaluation:invitations": ListPage("evaluator", 23, grow_invitations),
     "evaluation:paper-forms": ListPage("evaluator", 14, grow_paper_forms),

@@ -364,6 +364,32 @@ def test_readiness_sits_beside_referrals_and_inappropriate_declines(personas):
     assert view.not_prepared.declined_not_appropriate == 1
 
 
+def test_the_readiness_table_comes_in_pages_while_the_comparison_counts_every_team(
+    personas, client_for
+):
+    area = personas.team_a.area
+    for i in range(55):
+        team = factories.TeamFactory(area=area, name=f"Paged team {i:02}")
+        record_readiness(
+            by=personas.lead.user,
+            team=team,
+            phase="before",
+            assessed_on=dt.date(2019, 1, 1),
+            checklist=Checklist(True, 100, True, True, True, True, True),
+        )
+    teams = readiness_by_team().teams
+    client = client_for("lead")
+    first = client.get(reverse("workforce:readiness"))
+    second = client.get(reverse("workforce:readiness") + "?page=2")
+    assert len(first.context["page"].object_list) == 50
+    assert first.context["view"].prepared.teams == 55
+    assert first.context["page"].paginator.num_pages == 2
+    assert 'href="?page=2"' in first.content.decode()
+    shown = [row.team for page in (first, second) for row in page.context["page"].object_list]
+    assert shown == [row.team for row in teams]
+    assert "Page 2 of 2" in second.content.decode()
+
+
 def test_the_readiness_form_saves_a_checklist(personas, client_for):
     response = client_for("lead").post(
         reverse("workforce:readiness-record", args=[personas.team_a.pk]),

@@ -2,6 +2,7 @@
 counts hidden everywhere people are counted."""
 
 import dataclasses
+import hashlib
 import json
 
 import pytest
@@ -173,6 +174,24 @@ def test_the_same_inputs_give_the_same_bytes_and_digest():
     assert first.json() == second.json()
     assert first.data["report"]["digest"] == second.data["report"]["digest"]
     assert json.loads(first.json()) == first.data
+
+
+def test_the_digest_is_the_sha256_of_the_inputs_written_as_plain_json():
+    # The rule reports built before keep to: each input dataclass as the dict of its fields.
+    given = _input(qualitative=QUALITATIVE)
+    plain = {
+        "study": dataclasses.asdict(given.study),
+        "evaluation": given.evaluation,
+        "practice": dataclasses.asdict(given.practice),
+        "chime": [dataclasses.asdict(c) for c in given.chime],
+        "chime_scale": list(given.chime_scale),
+        "outcomes": [dataclasses.asdict(o) for o in given.outcomes],
+        "qualitative": dataclasses.asdict(given.qualitative),
+        "suppress": given.suppress,
+        "threshold": given.threshold,
+    }
+    text = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert assemble(given).data["report"]["digest"] == hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_the_digest_follows_the_data_not_the_narrative():

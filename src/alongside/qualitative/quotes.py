@@ -48,9 +48,10 @@ def redactor_for(project: Project) -> Redactor:
     roles: dict[int, str] = {}
     for person_id, role in Membership.objects.values_list("person_id", "role").order_by("pk"):
         roles.setdefault(person_id, role)
+    labels = {role: role_label(RoleCode(role).label) for role in set(roles.values())}
     for pk, given, family in Person.objects.values_list("pk", "given_name", "family_name"):
         role = roles.get(pk)
-        label = role_label(RoleCode(role).label) if role else role_label("")
+        label = labels[role] if role else role_label("")
         items.append(Replacement(f"{given} {family}", label))
         items.append(Replacement(given, label))
         items.append(Replacement(family, label))

@@ -1,6 +1,7 @@
 """Team readiness: each team's score beside its referrals, and the checklist form per team."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -16,15 +17,21 @@ from alongside.workforce.models import ReadinessChecklist
 from alongside.workforce.readiness import WEIGHTS, readiness_score
 from alongside.workforce.tiles import checklist_of, readiness_by_team
 
+PAGE_SIZE = 50
+
 
 @require_GET
 def readiness(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, Permission.VIEW_READINESS)
+    view = readiness_by_team()
+    # The comparison is of every team; the table shows a page of them (2,415 at national scale).
+    page = Paginator(view.teams, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workforce/readiness.html",
         {
-            "view": readiness_by_team(),
+            "view": view,
+            "page": page,
             "can_manage": has_permission(request.user, Permission.MANAGE_READINESS),
         },
     )
