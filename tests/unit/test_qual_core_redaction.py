@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alongside.qualitative.redaction import PERSON, PLACE, Redactor, Replacement, role_label
+from alongside.qualitative.redaction import (
+    PERSON,
+    PLACE,
+    Redactor,
+    Replacement,
+    mentioned_in,
+    role_label,
+)
 from alongside.qualitative.segments import (
     build_tree,
     containing_index,
@@ -99,3 +106,36 @@ def test_tree_paths_and_descendants():
     assert path_of(names, parents, 3) == "Theme/Sub/b code"
     assert root_of(parents, 4) == 1
     assert root_of(parents, 1) == 1
+
+
+def test_only_names_whose_every_word_is_in_the_texts_could_match():
+    could = mentioned_in(["I met MARY at the O'Brien centre.", "Riverside was kind"])
+    assert could("Mary")
+    assert could("mary byrne") is False
+    assert could("O'Brien")
+    assert could("Riverside CMHT") is False
+    assert could("Castlebar") is False
+
+
+NAME_WORDS = st.sampled_from(
+    ["Mary", "Byrne", "Ó Súilleabháin", "O'Brien", "Ana-Maria", "Hope", "Straße", "Ward"]
+)
+NAMES = st.lists(NAME_WORDS, min_size=1, max_size=2).map(" ".join)
+TEXT_WORDS = st.one_of(
+    NAME_WORDS,
+    NAME_WORDS.map(str.upper),
+    NAME_WORDS.map(str.lower),
+    st.sampled_from(["and", "STRASSE", "hope", "said", "ward", ",", "\n", "  "]),
+)
+
+
+@given(
+    names=st.lists(st.tuples(NAMES, st.sampled_from([PSW, PLACE])), max_size=8),
+    words=st.lists(TEXT_WORDS, max_size=12),
+)
+def test_a_redactor_of_the_names_mentioned_redacts_as_one_of_every_name(names, words):
+    text = " ".join(words)
+    every = Redactor(Replacement(name, label) for name, label in names)
+    could = mentioned_in([text])
+    mentioned = Redactor(Replacement(name, label) for name, label in names if could(name))
+    assert mentioned.redact(text) == every.redact(text)

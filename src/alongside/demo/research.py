@@ -25,13 +25,11 @@ import yaml
 from django.contrib.auth import get_user_model
 
 from alongside.demo import surveys
-from alongside.demo.outcomes import shipped_instrument
 from alongside.demo.progress import Stages
 from alongside.demo.scales import Scale
 from alongside.evaluation import actions as evaluation_actions
 from alongside.evaluation.models import Study
 from alongside.evaluation.studyfile import parse_study
-from alongside.measures.definitions import ItemKind
 from alongside.organisation.models import Region
 from alongside.qualitative import actions as qualitative_actions
 
@@ -164,23 +162,13 @@ def survey_file(
 ) -> bytes:
     """One cohort's responses, as evaluation imports them: one row a respondent."""
     code, version = next((c, v) for name, _, _, c, v in surveys.COHORTS if name == cohort)
-    items = [
-        item.code
-        for item in shipped_instrument(code, version).items
-        if item.kind is ItemKind.CHOICE
-    ]
+    items = surveys.choice_items(code, version)
     prefix = {"service-users": "NSU", "providers": "NPR", "psws": "NPW"}[cohort]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["participant", "site", "method", *items])
     for number in range(1, responses + 1):
-        overall = surveys._weighted(rng, surveys.OVERALL_WEIGHTS)
-        answers = [
-            ""
-            if rng.random() < surveys.SKIP_SHARE
-            else str(surveys._answer(rng, item, cohort, overall))
-            for item in items
-        ]
+        answers = surveys.respondent_answers(rng, cohort, items)
         writer.writerow(
             [f"{prefix}-{number:06d}", rng.choice(site_codes), surveys.METHOD, *answers]
         )

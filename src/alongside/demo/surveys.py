@@ -137,26 +137,36 @@ def _answer(rng: random.Random, item: str, cohort: str, overall: int) -> int:
     return _weighted(rng, tuple(zip(YES_SOMEWHAT_NO, weights, strict=True)))
 
 
+def choice_items(code: str, version: str) -> list[str]:
+    """The codes of a shipped survey's multiple-choice items, in order."""
+    return [
+        item.code
+        for item in shipped_instrument(code, version).items
+        if item.kind is ItemKind.CHOICE
+    ]
+
+
+def respondent_answers(rng: random.Random, cohort: str, items: Sequence[str]) -> list[str]:
+    """One made-up respondent's answers to `items`, as import file cells ("" when skipped)."""
+    overall = _weighted(rng, OVERALL_WEIGHTS)
+    return [
+        "" if rng.random() < SKIP_SHARE else str(_answer(rng, item, cohort, overall))
+        for item in items
+    ]
+
+
 def survey_files(site_codes: Sequence[str], *, seed: int = SEED) -> dict[str, bytes]:
     """Each cohort's response file (CSV, as evaluation imports it); pure and deterministic."""
     rng = random.Random(seed)
     files: dict[str, bytes] = {}
     for cohort, prefix, (fewest, most), code, version in COHORTS:
-        items = [
-            item.code
-            for item in shipped_instrument(code, version).items
-            if item.kind is ItemKind.CHOICE
-        ]
+        items = choice_items(code, version)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["participant", "site", "method", *items])
         for number, site in enumerate(site_codes, start=1):
             for person in range(1, rng.randint(fewest, most) + 1):
-                overall = _weighted(rng, OVERALL_WEIGHTS)
-                answers = [
-                    "" if rng.random() < SKIP_SHARE else str(_answer(rng, item, cohort, overall))
-                    for item in items
-                ]
+                answers = respondent_answers(rng, cohort, items)
                 writer.writerow([f"{prefix}-{number}{person:02d}", site, METHOD, *answers])
         files[cohort] = out.getvalue().encode()
     return files

@@ -8,18 +8,16 @@ whether or not their stored data was kept.
 from __future__ import annotations
 
 import functools
-import json
 from collections import Counter
 from collections.abc import Iterator
 
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
+from alongside.core import json_entries
 from alongside.evaluation import pseudonym_key
 from alongside.evaluation.imports import KnownParticipant, StudyContext
-from alongside.evaluation.models import Approval, Cohort, Participant, Response, Site, Study
+from alongside.evaluation.models import Approval, Participant, Response, Study
 from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
-from alongside.measures.models import InstrumentVersion
 
 
 def import_context(study: Study) -> StudyContext:
@@ -104,50 +102,32 @@ def _answers_of_one_response_each(study: Study) -> bool:
     )
 
 
-# Each answer of a response, by the database's own JSON functions: PostgreSQL stores answers as
-# jsonb, SQLite as JSON text. Missing answers are JSON null and come back as NULL ('null').
-_EACH_ANSWER = {
-    "postgresql": "CROSS JOIN LATERAL jsonb_each(r.answers) AS a",
-    "sqlite": "CROSS JOIN json_each(r.answers) AS a",
-}
-_ANSWER_VALUE = {"postgresql": "a.value::text", "sqlite": "a.value"}
-
-
-def _answer_value(raw: object) -> int | None:
-    if raw is None:
-        return None
-    value = json.loads(raw) if isinstance(raw, str) else raw
-    return value if value is None else int(value)
-
-
 def answer_tally(study: Study) -> list[AnswerCount]:
     """Every answer of every counted participant, counted by instrument, item, cohort, site,
     team type and value in one GROUP BY, as `counted_answers` would give them one by one."""
-    if connection.vendor not in _EACH_ANSWER or not _answers_of_one_response_each(study):
+    if not _answers_of_one_response_each(study):
         return _tally_in_python(study)
-    meta = {
-        model: model._meta.db_table
-        for model in (Response, Participant, Site, Cohort, InstrumentVersion)
-    }
-    quote = connection.ops.quote_name
-    sql = f"""
-        SELECT v.code, a.key, c.code, s.code, p.team_type, {_ANSWER_VALUE[connection.vendor]},
-               COUNT(*)
-        FROM {quote(meta[Response])} r
-        JOIN {quote(meta[Participant])} p ON p.id = r.participant_id
-        JOIN {quote(meta[Site])} s ON s.id = p.site_id
-        JOIN {quote(meta[Cohort])} c ON c.id = p.cohort_id
-        JOIN {quote(meta[InstrumentVersion])} v ON v.id = r.instrument_version_id
-        {_EACH_ANSWER[connection.vendor]}
-        WHERE p.study_id = %s AND p.withdrawn_at IS NULL
-        GROUP BY v.code, a.key, c.code, s.code, p.team_type, {_ANSWER_VALUE[connection.vendor]}
-    """  # noqa: S608 - table names come from the models, the study id is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [study.pk])
-        rows = cursor.fetchall()
+    responses = (
+        Response.objects.filter(participant__in=_counted(study))
+        .order_by()
+        .values(
+            "answers",
+            instrument=F("instrument_version__code"),
+            cohort_code=F("participant__cohort__code"),
+            site_code=F("participant__site__code"),
+            team=F("participant__team_type"),
+        )
+    )
+    inner, params = responses.query.sql_with_params()
+    rows = json_entries.count_entries(
+        f"({inner}) AS r",
+        params,
+        "r.answers",
+        group_by=["r.instrument", "r.cohort_code", "r.site_code", "r.team"],
+    )
     return [
-        AnswerCount(instrument, item, cohort, site, team_type or None, _answer_value(value), n)
-        for instrument, item, cohort, site, team_type, value, n in rows
+        AnswerCount(instrument, item, cohort, site, team_type or None, value, n)
+        for instrument, cohort, site, team_type, item, value, n in rows
     ]
 
 

@@ -11,6 +11,7 @@ service could tell who it is.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from alongside.core.access import RoleCode
@@ -18,7 +19,13 @@ from alongside.evaluation.models import Cohort, Consent, ConsentPurpose, Site
 from alongside.organisation.models import Area, Membership, Person, Region, Team
 from alongside.practice.models import ServiceUser
 from alongside.qualitative.models import Code, Coding, Project, QuoteMark, Speaker
-from alongside.qualitative.redaction import PLACE, Redactor, Replacement, role_label
+from alongside.qualitative.redaction import (
+    PLACE,
+    Redactor,
+    Replacement,
+    mentioned_in,
+    role_label,
+)
 from alongside.qualitative.segments import path_of, root_of
 
 SMALL_GROUP = 5
@@ -42,30 +49,43 @@ class QuoteBank:
     small_groups: list[tuple[str, str, int]]
 
 
-def redactor_for(project: Project) -> Redactor:
-    """Every name the system knows: staff, service users, places, sites and speakers."""
+def redactor_for(project: Project, texts: Iterable[str] | None = None) -> Redactor:
+    """Every name the system knows: staff, service users, places, sites and speakers.
+
+    Given the `texts` it will redact, only the names that could be found in them (every word
+    of the name is among the texts' words): the same result, without compiling a pattern of
+    every name in a national programme.
+    """
+    wanted = (lambda name: True) if texts is None else mentioned_in(texts)
     items: list[Replacement] = []
+
+    def add(name: str, label: str) -> None:
+        if wanted(name):
+            items.append(Replacement(name, label))
+
     roles: dict[int, str] = {}
     for person_id, role in Membership.objects.values_list("person_id", "role").order_by("pk"):
         roles.setdefault(person_id, role)
     labels = {role: role_label(RoleCode(role).label) for role in set(roles.values())}
+    no_role = role_label("")
     for pk, given, family in Person.objects.values_list("pk", "given_name", "family_name"):
         role = roles.get(pk)
-        label = labels[role] if role else role_label("")
-        items.append(Replacement(f"{given} {family}", label))
-        items.append(Replacement(given, label))
-        items.append(Replacement(family, label))
+        label = labels[role] if role else no_role
+        add(f"{given} {family}", label)
+        add(given, label)
+        add(family, label)
+    service_user = role_label("service user")
     for name in ServiceUser.objects.values_list("preferred_name", flat=True):
-        items.append(Replacement(name, role_label("service user")))
+        add(name, service_user)
     for model in (Region, Area, Team):
         for name in model.objects.values_list("name", flat=True):
-            items.append(Replacement(name, PLACE))
+            add(name, PLACE)
     for name in Site.objects.filter(study=project.study).values_list("name", flat=True):
-        items.append(Replacement(name, PLACE))
+        add(name, PLACE)
     for label, role in Speaker.objects.filter(source__project=project).values_list(
         "label", "role_label"
     ):
-        items.append(Replacement(label, role_label(role)))
+        add(label, role_label(role))
     return Redactor(items)
 
 
@@ -95,9 +115,8 @@ def quote_bank(project: Project) -> QuoteBank:
         ).values_list("participant_id", flat=True)
     )
     sizes = group_sizes(project)
-    redactor = redactor_for(project)
     left_out = {"interviewer": 0, "not linked to a participant": 0, "no consent or withdrawn": 0}
-    quotes: list[Quote] = []
+    quoted = []
     marks = (
         QuoteMark.objects.filter(coding__source__project=project)
         .select_related("coding__source", "coding__segment__speaker__site", "coding__code")
@@ -115,6 +134,10 @@ def quote_bank(project: Project) -> QuoteBank:
         if speaker.participant_id not in consented:
             left_out["no consent or withdrawn"] += 1
             continue
+        quoted.append((coding, speaker))
+    redactor = redactor_for(project, [coding.text for coding, _ in quoted])
+    quotes: list[Quote] = []
+    for coding, speaker in quoted:
         site = speaker.site.name if speaker.site is not None else ""
         size = sizes.get((speaker.role_label or "", site), 0)
         quotes.append(

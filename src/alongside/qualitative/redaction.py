@@ -12,7 +12,7 @@ label and not two. A name known in two roles (two people called Orla) gets the n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 PLACE = "[place]"
@@ -30,6 +30,25 @@ def role_label(role: str) -> str:
     """'Peer support worker' -> '[peer support worker]'; empty -> '[person]'."""
     role = " ".join(role.split())
     return f"[{role.lower()}]" if role else PERSON
+
+
+def _words(text: str) -> set[str]:
+    # Both foldings, so that no name the redactor's case-blind pattern would find is missed.
+    return set(re.findall(r"\w+", text.lower())) | set(re.findall(r"\w+", text.casefold()))
+
+
+def mentioned_in(texts: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a name could be found in any of `texts`: each of its words is one of theirs, in
+    any letter case. A redactor for a few quotes needs only those names, not all 200,000."""
+    found: set[str] = set()
+    for text in texts:
+        found |= _words(text)
+
+    def could_match(name: str) -> bool:
+        lower, folded = re.findall(r"\w+", name.lower()), re.findall(r"\w+", name.casefold())
+        return all(w in found for w in lower) or all(w in found for w in folded)
+
+    return could_match
 
 
 class Redactor:

@@ -8,11 +8,11 @@ app's programme summary does; the views that call them check who may see the res
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Count,
@@ -21,7 +21,6 @@ from django.db.models import (
     Func,
     Q,
     QuerySet,
-    TextField,
     Window,
 )
 from django.db.models.expressions import RowRange
@@ -29,6 +28,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, FirstValue, LastValue, RowNumber
 
 from alongside import __version__
+from alongside.core import json_entries
 from alongside.evaluation.models import Approval, CohortInstrument, Study
 from alongside.evaluation.study_data import report_for, study_data
 from alongside.measures.models import Administration, InstrumentVersion
@@ -198,27 +198,6 @@ class _IsJsonNumber(Func):
         return f"json_type({column}, %s) IN ('integer', 'real')", [*params, path]
 
 
-class _JsonText(Func):
-    """The JSON text of one key of a JSON column ("3", "\\"3\\"", "null"), or NULL if absent.
-
-    Read as text and decoded here once per distinct value: far cheaper than decoding every
-    answer of every row, and the decoded value is exactly what `json.loads` gives.
-    """
-
-    output_field = TextField()
-
-    def __init__(self, column: str, key: str) -> None:
-        super().__init__(F(column))
-        self.key = key
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        column, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            return f"(({column} -> %s)::text)", [*params, self.key]
-        path = '$."' + self.key.replace('"', '\\"') + '"'
-        return f"({column} -> %s)", [*params, path]
-
-
 def _administrations(
     start: dt.date | None, end: dt.date | None, team_ids: list[int] | None
 ) -> QuerySet[Administration]:
@@ -246,7 +225,8 @@ def chime_input(
 ) -> tuple[tuple[ChimeItemInput, ...], tuple[str, ...]]:
     """Each CHIME support item's answers, counted over each person's latest check in the period.
 
-    The database finds each person's latest check and returns only its scaled items' answers.
+    The database finds each person's latest check and counts its scaled items' answers by
+    value (`core.json_entries`): a few dozen rows come back, whatever the number of people.
     """
     versions = _versions() if versions is None else versions
     if CHIME_INSTRUMENT not in versions.newest:
@@ -258,29 +238,26 @@ def chime_input(
         .filter(instrument_version_id__in=versions.ids[CHIME_INSTRUMENT])
         .annotate(latest=Window(RowNumber(), **_per_person(latest_first=True)))
         .filter(latest=1)
-        .values_list("pk", *(_JsonText("answers", item.code) for item in scaled))
+        .values("answers")
     )
-    decoded: dict[str, Any] = {}
-
-    def value(text: str | None) -> Any:
-        if text is None:
-            return None
-        if text not in decoded:
-            decoded[text] = json.loads(text)
-        return decoded[text]
-
-    answers = [tuple(value(text) for text in row[1:]) for row in latest]
-    if not answers:
+    try:
+        inner, params = latest.query.sql_with_params()
+    except EmptyResultSet:  # no teams: nobody to count
+        return (), ()
+    tallied = json_entries.count_entries(
+        f"({inner}) AS latest", params, "latest.answers", keys=[item.code for item in scaled]
+    )
+    if not tallied and not latest.exists():
         return (), ()
     items = []
     chime_scale: tuple[str, ...] = ()
-    for index, item in enumerate(scaled):
+    for item in scaled:
         scale = instrument.item_scale(item)
         values = [o.value for o in scale.options]
         counts = [0] * len(values)
-        for row in answers:
-            if row[index] in values:
-                counts[values.index(row[index])] += 1
+        for key, value, n in tallied:
+            if key == item.code and value in values:
+                counts[values.index(value)] += n
         chime_scale = tuple(o.label for o in scale.options)
         items.append(
             ChimeItemInput(
