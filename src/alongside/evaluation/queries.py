@@ -10,14 +10,16 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import Count, F, QuerySet
 
 from alongside.core import json_entries
 from alongside.evaluation import pseudonym_key
 from alongside.evaluation.imports import KnownParticipant, StudyContext
-from alongside.evaluation.models import Approval, Participant, Response, Study
+from alongside.evaluation.models import Approval, Cohort, Participant, Response, Site, Study
 from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
+from alongside.measures.models import InstrumentVersion
 
 
 def import_context(study: Study) -> StudyContext:
@@ -112,23 +114,28 @@ def answer_tally(study: Study) -> list[AnswerCount]:
         .order_by()
         .values(
             "answers",
-            instrument=F("instrument_version__code"),
-            cohort_code=F("participant__cohort__code"),
-            site_code=F("participant__site__code"),
+            "instrument_version_id",
+            cohort=F("participant__cohort_id"),
+            site=F("participant__site_id"),
             team=F("participant__team_type"),
         )
     )
     inner, params = responses.query.sql_with_params()
+    # Counted by key (narrow, quick to hash), named afterwards.
     rows = json_entries.count_entries(
         f"({inner}) AS r",
         params,
         "r.answers",
-        group_by=["r.instrument", "r.cohort_code", "r.site_code", "r.team"],
+        group_by=["r.instrument_version_id", "r.cohort", "r.site", "r.team"],
     )
-    return [
-        AnswerCount(instrument, item, cohort, site, team_type or None, value, n)
-        for instrument, cohort, site, team_type, item, value, n in rows
-    ]
+    instruments = dict(InstrumentVersion.objects.values_list("pk", "code"))
+    cohorts = dict(Cohort.objects.filter(study=study).values_list("pk", "code"))
+    sites = dict(Site.objects.filter(study=study).values_list("pk", "code"))
+    tally: Counter[tuple[str, str, str, str, str | None, Any]] = Counter()
+    for version, cohort, site, team_type, item, value, n in rows:
+        key = (instruments[version], item, cohorts[cohort], sites[site], team_type or None, value)
+        tally[key] += n
+    return [AnswerCount(*key, n) for key, n in tally.items()]
 
 
 def _tally_in_python(study: Study) -> list[AnswerCount]:

@@ -45,8 +45,13 @@ def mentioned_in(texts: Iterable[str]) -> Callable[[str], bool]:
         found |= _words(text)
 
     def could_match(name: str) -> bool:
-        lower, folded = re.findall(r"\w+", name.lower()), re.findall(r"\w+", name.casefold())
-        return all(w in found for w in lower) or all(w in found for w in folded)
+        lower = name.lower()
+        if lower in found:
+            return True
+        if lower.isascii() and lower.isalnum():  # most names: one plain word, not in the texts
+            return False
+        words, folded = re.findall(r"\w+", lower), re.findall(r"\w+", name.casefold())
+        return all(w in found for w in words) or all(w in found for w in folded)
 
     return could_match
 
