@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alongside.evaluation import exports
 from alongside.evaluation.exports import (
     dictionary_csv,
     dictionary_markdown,
@@ -185,6 +186,28 @@ def test_xlsx_sheets():
     assert ("team_pulse_role_clear", "Is the role clear in your team?", "1=Yes; 0=No") in (
         dictionary
     )
+
+
+def test_a_long_table_too_big_for_one_worksheet_goes_on_several(monkeypatch):
+    assert exports.XLSX_ROWS_PER_SHEET == 2**20 - 1  # Excel's rows, less the header
+    monkeypatch.setattr(exports, "XLSX_ROWS_PER_SHEET", 2)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(PEOPLE, ANSWERS, [SURVEY])))
+    expected = exports.long_rows(ANSWERS, [SURVEY])
+    parts = (len(expected) + 1) // 2
+    assert len(expected) > 2
+    longs = ["long", *(f"long {n}" for n in range(2, parts + 1))]
+    # Each table is split the same way: the two people fit on one sheet.
+    names = book.sheetnames
+    assert names[: len(longs) + 1] == ["wide", *longs]
+    assert names[len(longs) + 1] == "dictionary"
+    assert all(name.startswith("dictionary") for name in names[len(longs) + 1 :])
+    rows = []
+    for name in longs:
+        sheet = list(book[name].iter_rows(values_only=True))
+        assert sheet[0] == tuple(exports.LONG_COLUMNS)
+        assert 1 <= len(sheet) - 1 <= 2
+        rows.extend(sheet[1:])
+    assert rows == [tuple(row) for row in expected]
 
 
 # --- SPSS --------------------------------------------------------------------------------------

@@ -21,15 +21,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pyreadstat
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.writer.excel import save_workbook
 
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
 from alongside.measures.definitions import Instrument, Item
@@ -58,6 +58,10 @@ def restore_text(text: str) -> str:
 
 def _safe(value: Cell) -> Cell:
     return neutralise_text(value) if isinstance(value, str) else value
+
+
+# A worksheet holds 1,048,576 rows (Excel's limit); one is the header.
+XLSX_ROWS_PER_SHEET = 1_048_575
 
 
 def xlsx_text(text: str) -> str:
@@ -207,23 +211,34 @@ def xlsx_bytes(
     header, item_columns, rows = wide_rows(
         participants, answer_rows, instruments, identifiers=identifiers
     )
-    workbook = openpyxl.Workbook()
+    # Write-only: rows go to disk as they are added, so two million answers do not sit in
+    # memory as cell objects.
+    workbook = openpyxl.Workbook(write_only=True)
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = [
         ("wide", header, rows),
         ("long", LONG_COLUMNS, long_rows(answer_rows, instruments)),
         ("dictionary", DICTIONARY_COLUMNS, dictionary_rows(item_columns)),
     ]
-    first = True
     for title, columns, body in sheets:
-        sheet = workbook.active if first else workbook.create_sheet()
-        first = False
-        sheet.title = title
-        sheet.append([_safe_in_xlsx(c) for c in columns])
-        for row in body:
-            sheet.append([_safe_in_xlsx(v) for v in row])
+        heading = [_safe_in_xlsx(c) for c in columns]
+        for number, part in enumerate(_sheet_parts(body), start=1):
+            sheet = workbook.create_sheet(title if number == 1 else f"{title} {number}")
+            sheet.append(heading)
+            for row in part:
+                sheet.append([_safe_in_xlsx(v) for v in row])
     out = io.BytesIO()
-    save_workbook(workbook, out)
+    workbook.save(out)
     return out.getvalue()
+
+
+def _sheet_parts(rows: Iterable[Sequence[Cell]]) -> Iterator[list[Sequence[Cell]]]:
+    """The rows in parts a worksheet can hold below its header (at least one part, maybe
+    empty): a long table of more than 1,048,575 answers goes on "long", "long 2", ..."""
+    remaining = iter(rows)
+    part = list(islice(remaining, XLSX_ROWS_PER_SHEET))
+    yield part
+    while part := list(islice(remaining, XLSX_ROWS_PER_SHEET)):
+        yield part
 
 
 # --- SPSS -----------------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ class Command(BaseCommand):
             default=int(os.environ.get("WEB_CONCURRENCY", "2")),
             help="Worker processes (default 2, or WEB_CONCURRENCY).",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ALONGSIDE_THREADS", "4")),
+            help="Threads per worker (default 4, or ALONGSIDE_THREADS).",
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,6 +47,11 @@ class Command(BaseCommand):
             "alongside.wsgi:application",
             f"--bind={bind}",
             f"--workers={options['workers']}",
+            # Threaded workers: a long download (a national study's export) keeps one thread
+            # busy while the worker goes on answering, and is not killed after 30 seconds as a
+            # sync worker would be: the worker's heartbeat runs apart from its requests.
+            "--worker-class=gthread",
+            f"--threads={options['threads']}",
             "--access-logfile=-",
             f"--access-logformat={ACCESS_LOG_FORMAT}",
             "--logger-class=alongside.core.access_log.AccessLogger",
