@@ -52,6 +52,11 @@ class Command(BaseCommand):
             # sync worker would be: the worker's heartbeat runs apart from its requests.
             "--worker-class=gthread",
             f"--threads={options['threads']}",
+            # One request a connection, as with sync workers: a kept-alive connection that the
+            # server closes just as the client sends on it again fails that request (seen once
+            # in the load test with gunicorn's 2-second keep-alive). nginx in front opens a
+            # connection per request anyway.
+            "--keep-alive=0",
             "--access-logfile=-",
             f"--access-logformat={ACCESS_LOG_FORMAT}",
             "--logger-class=alongside.core.access_log.AccessLogger",
