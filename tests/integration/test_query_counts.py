@@ -1161,7 +1161,7 @@ PAGES: dict[str, ListPage] = {
     # evaluation
     "evaluation:studies": ListPage("lead", 11, grow_studies),
     "evaluation:study": ListPage("evaluator", 21, grow_study),
-    "evaluation:items": ListPage("evaluator", 20, grow_items),
+    "evaluation:items": ListPage("evaluator", 23, grow_items),
     "evaluation:surveys": ListPage("evaluator", 18, grow_survey_links),
     "evaluation:invitations": ListPage("evaluator", 23, grow_invitations),
     "evaluation:paper-forms": ListPage("evaluator", 14, grow_paper_forms),

@@ -30,6 +30,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import save_workbook
 
 from alongside.evaluation.rows import AnswerRow, ParticipantRow
 from alongside.measures.definitions import Instrument, Item
@@ -227,7 +228,7 @@ def xlsx_bytes(
             for row in part:
                 sheet.append([_safe_in_xlsx(v) for v in row])
     out = io.BytesIO()
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out.getvalue()
 
 
