@@ -90,35 +90,43 @@ def test_same_seed_plans_the_same_programme():
     first = plan_programme(scale=SEED, seed=2019)
     second = plan_programme(scale=SEED, seed=2019)
     assert first == second
-    assert [su.reference for su in first.service_users][:3] == ["SU-0001", "SU-0002", "SU-0003"]
+    assert [su.reference for su in first.caseloads.service_users][:3] == [
+        "SU-0001",
+        "SU-0002",
+        "SU-0003",
+    ]
 
 
 def test_another_seed_plans_other_people():
     first = plan_programme(scale=SEED, seed=2019)
     other = plan_programme(scale=SEED, seed=7)
-    assert [p.family_name for p in first.people] != [p.family_name for p in other.people]
-    assert [su.preferred_name for su in first.service_users] != [
-        su.preferred_name for su in other.service_users
+    assert [p.family_name for p in first.caseloads.people] != [
+        p.family_name for p in other.caseloads.people
+    ]
+    assert [su.preferred_name for su in first.caseloads.service_users] != [
+        su.preferred_name for su in other.caseloads.service_users
     ]
     # The shape does not depend on the seed; how prepared each team was does.
-    assert first.regions == other.regions
-    assert [(t.area, t.name, t.team_type) for t in first.teams] == [
-        (t.area, t.name, t.team_type) for t in other.teams
+    assert first.caseloads.regions == other.caseloads.regions
+    assert [(t.area, t.name, t.team_type) for t in first.caseloads.teams] == [
+        (t.area, t.name, t.team_type) for t in other.caseloads.teams
     ]
-    assert [t.preparedness for t in first.teams] != [t.preparedness for t in other.teams]
+    assert [t.preparedness for t in first.caseloads.teams] != [
+        t.preparedness for t in other.caseloads.teams
+    ]
 
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_any_seed_plans_the_seed_programme_shape(seed):
     plan = plan_programme(scale=SEED, seed=seed)
-    psws = [m for m in plan.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER]
+    psws = [m for m in plan.caseloads.memberships if m.role == RoleCode.PEER_SUPPORT_WORKER]
     assert len(psws) == 26
     assert sum(1 for m in psws if m.fte != 1) == 20
     assert all(m.contracted_hours == round(m.fte * 39, 1) for m in psws)
     assert all(m.start.year in {2017, 2018} for m in psws)
 
-    supervisors = [m for m in plan.memberships if m.role == RoleCode.SUPERVISOR]
+    supervisors = [m for m in plan.caseloads.memberships if m.role == RoleCode.SUPERVISOR]
     disciplines = Counter(m.discipline for m in supervisors)
     assert disciplines[Discipline.SOCIAL_WORK] > len(supervisors) / 2
     assert set(disciplines) <= {
@@ -127,27 +135,29 @@ def test_any_seed_plans_the_seed_programme_shape(seed):
         Discipline.OCCUPATIONAL_THERAPY,
     }
 
-    supervisees = Counter(s.supervisor for s in plan.supervisions)
+    supervisees = Counter(s.supervisor for s in plan.caseloads.supervisions)
     assert all(1 <= n <= 4 for n in supervisees.values())
     workers = {
         m.person
-        for m in plan.memberships
+        for m in plan.caseloads.memberships
         if m.role in {RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER}
     }
-    assert sorted(s.supervisee for s in plan.supervisions) == sorted(workers)
+    assert sorted(s.supervisee for s in plan.caseloads.supervisions) == sorted(workers)
 
-    clinicians = Counter(m.team for m in plan.memberships if m.role == RoleCode.TEAM_CLINICIAN)
-    assert set(clinicians) == set(range(len(plan.teams)))
+    clinicians = Counter(
+        m.team for m in plan.caseloads.memberships if m.role == RoleCode.TEAM_CLINICIAN
+    )
+    assert set(clinicians) == set(range(len(plan.caseloads.teams)))
     assert all(3 <= n <= 6 for n in clinicians.values())
     assert {
-        m.discipline for m in plan.memberships if m.role == RoleCode.TEAM_CLINICIAN
+        m.discipline for m in plan.caseloads.memberships if m.role == RoleCode.TEAM_CLINICIAN
     } == CLINICIAN_DISCIPLINES
 
-    caseloads = Counter(e.worker for e in plan.caseload_entries if e.end_offset is None)
+    caseloads = Counter(e.worker for e in plan.caseloads.caseload_entries if e.end_offset is None)
     assert set(caseloads) == workers
     assert all(4 <= n <= 10 for n in caseloads.values())
-    assert all(0 <= t.preparedness <= 1 for t in plan.teams)
-    assert sorted(p.username for p in plan.people if p.username) == sorted(PERSONAS)
+    assert all(0 <= t.preparedness <= 1 for t in plan.caseloads.teams)
+    assert sorted(p.username for p in plan.caseloads.people if p.username) == sorted(PERSONAS)
 
 
 # The load.

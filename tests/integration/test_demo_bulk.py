@@ -317,7 +317,7 @@ def test_the_contacts_written_are_the_planned_ones_in_order(loaded, tiny_plan):
     ]
     planned = [
         (
-            tiny_plan.service_users[c.service_user].reference,
+            tiny_plan.caseloads.service_users[c.service_user].reference,
             today + timedelta(days=c.offset),
             c.mode,
             c.setting,

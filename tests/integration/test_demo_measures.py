@@ -45,7 +45,7 @@ def total(administration: PlannedAdministration) -> float:
 
 
 def persona_service_user(plan: Plan) -> int:
-    return next(i for i, su in enumerate(plan.service_users) if su.person is not None)
+    return next(i for i, su in enumerate(plan.caseloads.service_users) if su.person is not None)
 
 
 # The plan: pure, no database.
@@ -88,9 +88,9 @@ def check_scores_move_as_planned(plan: Plan) -> None:
 def check_checks_follow_the_schedule(plan: Plan) -> None:
     """At the first meeting, about every 12 weeks, at the last meeting of an ended episode."""
     checks = chime_checks(plan)
-    own_login = {i for i, su in enumerate(plan.service_users) if su.person is not None}
-    assert set(checks) == set(range(len(plan.caseload_entries)))
-    for index, episode in enumerate(plan.caseload_entries):
+    own_login = {i for i, su in enumerate(plan.caseloads.service_users) if su.person is not None}
+    assert set(checks) == set(range(len(plan.caseloads.caseload_entries)))
+    for index, episode in enumerate(plan.caseloads.caseload_entries):
         days = [a.offset for a in checks[index]]
         assert days[0] == episode.start_offset
         assert days == sorted(set(days))
@@ -108,9 +108,9 @@ def check_modes_and_who_entered_them(plan: Plan) -> None:
     assert modes[AdministrationMode.WITH_PSW] > len(plan.measures.administrations) / 2
     assert modes[AdministrationMode.PAPER] > 0
     for administration in plan.measures.administrations:
-        episode = plan.caseload_entries[administration.episode]
+        episode = plan.caseloads.caseload_entries[administration.episode]
         assert administration.service_user == episode.service_user
-        own = plan.service_users[administration.service_user].person
+        own = plan.caseloads.service_users[administration.service_user].person
         if administration.mode == AdministrationMode.SELF_ACCOUNT:
             assert own is not None
             assert administration.entered_by == own
@@ -121,7 +121,7 @@ def check_modes_and_who_entered_them(plan: Plan) -> None:
 
 def check_experience_survey_at_planned_endings(plan: Plan) -> None:
     checks = chime_checks(plan)
-    planned = {ending.episode for ending in plan.endings if ending.planned}
+    planned = {ending.episode for ending in plan.caseloads.endings if ending.planned}
     surveys = [
         a
         for a in plan.measures.administrations
@@ -139,7 +139,9 @@ def check_the_serviceuser_persona_has_an_improving_chart(plan: Plan) -> None:
     assert len(own) >= 3
     assert any(a.mode == AdministrationMode.SELF_ACCOUNT for a in own)
     (course,) = [
-        c for c in plan.measures.courses if plan.caseload_entries[c.episode].service_user == persona
+        c
+        for c in plan.measures.courses
+        if plan.caseloads.caseload_entries[c.episode].service_user == persona
     ]
     assert course.trend == MeasureTrend.IMPROVING
     assert total(own[-1]) - total(own[0]) >= 25

@@ -43,9 +43,13 @@ OPEN_STATUSES = (CaseloadStatus.ACTIVE, CaseloadStatus.ON_HOLD, CaseloadStatus.E
 def not_appropriate_by_preparedness_half(plan: Plan) -> tuple[int, int]:
     """Inappropriate declines in the less prepared half of the teams, then the better half."""
     per_team = Counter(
-        r.team for r in plan.referrals if r.decline_reason == DeclineReason.NOT_APPROPRIATE
+        r.team
+        for r in plan.caseloads.referrals
+        if r.decline_reason == DeclineReason.NOT_APPROPRIATE
     )
-    ranked = sorted(range(len(plan.teams)), key=lambda team: plan.teams[team].preparedness)
+    ranked = sorted(
+        range(len(plan.caseloads.teams)), key=lambda team: plan.caseloads.teams[team].preparedness
+    )
     half = len(ranked) // 2
     return (
         sum(per_team[team] for team in ranked[:half]),
@@ -60,13 +64,13 @@ def test_same_seed_plans_the_same_record_of_the_work():
     first = plan_programme(scale=SEED, seed=DEFAULT_SEED)
     second = plan_programme(scale=SEED, seed=DEFAULT_SEED)
     assert first.practice == second.practice
-    assert first.endings == second.endings
+    assert first.caseloads.endings == second.caseloads.endings
     assert first.practice.contacts
     assert first.practice != plan_programme(scale=SEED, seed=7).practice
 
 
 def check_declines_have_reasons_and_follow_preparedness(plan: Plan) -> None:
-    declined = [r for r in plan.referrals if r.status == ReferralStatus.DECLINED]
+    declined = [r for r in plan.caseloads.referrals if r.status == ReferralStatus.DECLINED]
     assert declined
     assert all(r.decline_reason is not None for r in declined)
     assert all(r.decided_offset is not None and r.decided_by is not None for r in declined)
@@ -74,7 +78,9 @@ def check_declines_have_reasons_and_follow_preparedness(plan: Plan) -> None:
         r.decline_detail for r in declined if r.decline_reason == DeclineReason.NOT_APPROPRIATE
     )
     assert not [
-        r for r in plan.referrals if r.status != ReferralStatus.DECLINED and r.decline_reason
+        r
+        for r in plan.caseloads.referrals
+        if r.status != ReferralStatus.DECLINED and r.decline_reason
     ]
     less_prepared, better_prepared = not_appropriate_by_preparedness_half(plan)
     assert less_prepared > better_prepared
@@ -83,12 +89,14 @@ def check_declines_have_reasons_and_follow_preparedness(plan: Plan) -> None:
 
 
 def check_every_accepted_referral_has_one_episode(plan: Plan) -> None:
-    accepted = {i for i, r in enumerate(plan.referrals) if r.status == ReferralStatus.ACCEPTED}
-    episodes_by_referral = Counter(e.referral for e in plan.caseload_entries)
+    accepted = {
+        i for i, r in enumerate(plan.caseloads.referrals) if r.status == ReferralStatus.ACCEPTED
+    }
+    episodes_by_referral = Counter(e.referral for e in plan.caseloads.caseload_entries)
     assert set(episodes_by_referral) == accepted
     assert set(episodes_by_referral.values()) == {1}
-    for episode in plan.caseload_entries:
-        referral = plan.referrals[episode.referral]
+    for episode in plan.caseloads.caseload_entries:
+        referral = plan.caseloads.referrals[episode.referral]
         assert referral.service_user == episode.service_user
         assert referral.allocated_to == referral.decided_by == episode.worker
         assert referral.received_offset < referral.decided_offset <= episode.start_offset
@@ -96,37 +104,41 @@ def check_every_accepted_referral_has_one_episode(plan: Plan) -> None:
             episode.worker if referral.referrer is None else referral.referrer
         )
         assert episode.start_offset <= episode.last_contact_offset <= 0
-    assert any(plan.referrals[e].referrer is None for e in accepted)
+    assert any(plan.caseloads.referrals[e].referrer is None for e in accepted)
 
 
 def check_some_episodes_ended_and_some_people_came_back(plan: Plan) -> None:
-    ended = {i for i, e in enumerate(plan.caseload_entries) if e.status == CaseloadStatus.ENDED}
+    ended = {
+        i for i, e in enumerate(plan.caseloads.caseload_entries) if e.status == CaseloadStatus.ENDED
+    }
     assert ended
-    assert sorted(n.episode for n in plan.endings) == sorted(ended)
-    for ending in plan.endings:
-        episode = plan.caseload_entries[ending.episode]
+    assert sorted(n.episode for n in plan.caseloads.endings) == sorted(ended)
+    for ending in plan.caseloads.endings:
+        episode = plan.caseloads.caseload_entries[ending.episode]
         assert episode.end_offset == ending.ended_offset < 0
         assert ending.recorded_by == episode.worker
         assert ending.now_note
     assert all(
-        e.end_offset is None for e in plan.caseload_entries if e.status != CaseloadStatus.ENDED
+        e.end_offset is None
+        for e in plan.caseloads.caseload_entries
+        if e.status != CaseloadStatus.ENDED
     )
 
     episodes_of = defaultdict(list)
-    for episode in plan.caseload_entries:
+    for episode in plan.caseloads.caseload_entries:
         episodes_of[episode.service_user].append(episode)
     returning = [episodes for episodes in episodes_of.values() if len(episodes) == 2]
     assert returning
     for earlier, later in returning:
         assert earlier.status == CaseloadStatus.ENDED
         assert later.status in OPEN_STATUSES
-        assert earlier.end_offset < plan.referrals[later.referral].received_offset
+        assert earlier.end_offset < plan.caseloads.referrals[later.referral].received_offset
     assert all(len(episodes) <= 2 for episodes in episodes_of.values())
 
 
 def check_group_attendance_matches_the_sessions(plan: Plan) -> None:
     practice = plan.practice
-    assert len(practice.group_programmes) >= len(plan.regions)
+    assert len(practice.group_programmes) >= len(plan.caseloads.regions)
     attendance = Counter(c.group_session for c in practice.contacts if c.group_session is not None)
     assert set(attendance) == set(range(len(practice.group_sessions)))
     assert all(2 <= n <= 8 for n in attendance.values())
@@ -139,8 +151,8 @@ def check_group_attendance_matches_the_sessions(plan: Plan) -> None:
         assert contact.worker in programme.facilitators
         assert contact.mode == ContactMode.IN_PERSON
         assert contact.setting == session.setting
-        assert plan.service_users[contact.service_user].team == programme.team
-        assert plan.caseload_entries[contact.episode].end_offset is None
+        assert plan.caseloads.service_users[contact.service_user].team == programme.team
+        assert plan.caseloads.caseload_entries[contact.episode].end_offset is None
 
 
 def check_goals_are_rated_0_to_10_and_close_with_their_episode(plan: Plan) -> None:
@@ -149,7 +161,7 @@ def check_goals_are_rated_0_to_10_and_close_with_their_episode(plan: Plan) -> No
     rated = {p.goal for p in practice.goal_progress}
     assert rated == set(range(len(practice.goals)))
     for goal in practice.goals:
-        episode = plan.caseload_entries[goal.episode]
+        episode = plan.caseloads.caseload_entries[goal.episode]
         assert (goal.status == GoalStatus.OPEN) == (goal.closed_offset is None)
         if episode.end_offset is not None:
             assert goal.status != GoalStatus.OPEN

@@ -14,12 +14,12 @@ from alongside.workforce.tiles import cpd_access, readiness_by_team, resource_ga
 
 def test_the_workforce_plan_is_deterministic_and_leaves_the_rest_of_the_plan_alone():
     plan = plan_programme(scale=SEED, seed=2019)
-    assert plan_workforce(plan, seed=2019) == plan_workforce(plan, seed=2019)
-    assert plan_workforce(plan, seed=2019) != plan_workforce(plan, seed=7)
-    work = plan_workforce(plan, seed=2019)
+    assert plan_workforce(plan.caseloads, seed=2019) == plan_workforce(plan.caseloads, seed=2019)
+    assert plan_workforce(plan.caseloads, seed=2019) != plan_workforce(plan.caseloads, seed=7)
+    work = plan_workforce(plan.caseloads, seed=2019)
     counts = work.counts()
     assert counts["psws_with_cpd_access"] == 14  # 27 PSWs, about half
-    teams = len(plan.teams)
+    teams = len(plan.caseloads.teams)
     assert 0 < counts["teams_prepared_before_placement"] < teams / 2
 
 

@@ -803,16 +803,7 @@ def plan_programme(*, scale: Scale, seed: int) -> Plan:
         sink=collector,
     )
     return Plan(
-        regions=caseloads.regions,
-        areas=caseloads.areas,
-        teams=caseloads.teams,
-        people=caseloads.people,
-        memberships=caseloads.memberships,
-        supervisions=caseloads.supervisions,
-        service_users=caseloads.service_users,
-        referrals=caseloads.referrals,
-        caseload_entries=caseloads.caseload_entries,
-        endings=caseloads.endings,
+        caseloads=caseloads,
         practice=PracticePlan(
             contacts=tuple(collector.contacts),
             group_programmes=tuple(collector.group_programmes),

@@ -10,6 +10,7 @@ personal data. The load is audited once, with its counts.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from array import array
@@ -525,8 +526,9 @@ class _PracticeWriter:
         self.ids = ids
         self.activity_ids = activity_ids
         self.tally = tally
-        on_write = stage.count
-        self.contacts = BulkWriter(
+        # Every table's writer counts its rows for the stage and sends through the same thread.
+        writer = functools.partial(BulkWriter, on_write=stage.count, sender=sender)
+        self.contacts = writer(
             Contact,
             (
                 "service_user",
@@ -541,42 +543,30 @@ class _PracticeWriter:
                 "note",
             ),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
         # The biggest tables are keyed here too, though nothing refers to their rows:
         # PostgreSQL takes keys given to it faster than it draws them from the sequence.
-        self.activities = BulkWriter(
+        self.activities = writer(
             Contact.activities.through,
             ("contact", "activity"),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
-        self.chime_tags = BulkWriter(
-            ContactChimeTag, ("contact", "domain"), keys=True, on_write=on_write, sender=sender
-        )
-        self.programmes = BulkWriter(
+        self.chime_tags = writer(ContactChimeTag, ("contact", "domain"), keys=True)
+        self.programmes = writer(
             GroupProgramme,
             ("name", "team", "description", "start"),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
-        self.facilitators = BulkWriter(
+        self.facilitators = writer(
             GroupProgramme.facilitators.through,
             ("groupprogramme", "person"),
-            on_write=on_write,
-            sender=sender,
         )
-        self.sessions = BulkWriter(
+        self.sessions = writer(
             GroupSession,
             ("programme", "date", "duration_minutes", "setting", "topic"),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
-        self.goals = BulkWriter(
+        self.goals = writer(
             Goal,
             (
                 "service_user",
@@ -590,20 +580,14 @@ class _PracticeWriter:
                 "recorded_by",
             ),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
-        self.steps = BulkWriter(
-            GoalStep, ("goal", "text", "order", "done_on"), on_write=on_write, sender=sender
-        )
-        self.progress = BulkWriter(
+        self.steps = writer(GoalStep, ("goal", "text", "order", "done_on"))
+        self.progress = writer(
             GoalProgress,
             ("goal", "rated_on", "rating", "note", "by_service_user", "recorded_by"),
             keys=True,
-            on_write=on_write,
-            sender=sender,
         )
-        self.advocacy = BulkWriter(
+        self.advocacy = writer(
             AdvocacyItem,
             (
                 "service_user",
@@ -617,8 +601,6 @@ class _PracticeWriter:
                 "outcome",
                 "outcome_note",
             ),
-            on_write=on_write,
-            sender=sender,
         )
         self.programme_ids: array[int] = array("q")
         self.session_ids: array[int] = array("q")

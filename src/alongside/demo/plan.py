@@ -1,7 +1,7 @@
 """The demo plan: every record a load writes, as plain frozen dataclasses.
 
 Records refer to each other by position in the plan's tuples (a contact's `episode` is an index
-into `Plan.caseload_entries`). Dates that must look current are whole-day offsets from today,
+into `Caseloads.caseload_entries`). Dates that must look current are whole-day offsets from today,
 which become dates only when written.
 
 The organisation and its caseloads (`Caseloads`) are decided first and kept whole: a national
@@ -400,33 +400,12 @@ class Tally:
 class Plan:
     """Everything a load writes, in the order it is written. Indexes point into these tuples."""
 
-    regions: tuple[PlannedRegion, ...]
-    areas: tuple[PlannedArea, ...]
-    teams: tuple[PlannedTeam, ...]
-    people: tuple[PlannedPerson, ...]
-    memberships: tuple[PlannedMembership, ...]
-    supervisions: tuple[PlannedSupervision, ...]
-    service_users: tuple[PlannedServiceUser, ...]
-    referrals: tuple[PlannedReferral, ...]
-    caseload_entries: tuple[PlannedCaseloadEntry, ...]
-    endings: tuple[PlannedEnding, ...]
+    caseloads: Caseloads
     practice: PracticePlan
     measures: MeasuresPlan
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of record: printed by the command and kept in the audit record."""
-        caseloads = Caseloads(
-            regions=self.regions,
-            areas=self.areas,
-            teams=self.teams,
-            people=self.people,
-            memberships=self.memberships,
-            supervisions=self.supervisions,
-            service_users=self.service_users,
-            referrals=self.referrals,
-            caseload_entries=self.caseload_entries,
-            endings=self.endings,
-        )
         practice = self.practice
         tally = Tally(
             group_programmes=len(practice.group_programmes),
@@ -441,4 +420,4 @@ class Plan:
         for administration in self.measures.administrations:
             tally.add_administration(administration)
         tally.add_courses(self.measures.courses)
-        return caseloads.counts() | tally.counts()
+        return self.caseloads.counts() | tally.counts()

@@ -25,7 +25,7 @@ from typing import Any
 from django.db import models
 
 from alongside.core.access import RoleCode
-from alongside.demo.plan import Caseloads, Plan
+from alongside.demo.plan import Caseloads
 from alongside.organisation.models import Discipline, Region
 from alongside.workforce.models import (
     CpdEvent,
@@ -285,7 +285,7 @@ def _checklist(rng: random.Random, preparedness: float, *, ready: bool) -> Check
     return Checklist(ready, 80 if ready else 20, ready, ready, ready, ready, ready)
 
 
-def plan_workforce(plan: Caseloads | Plan, *, seed: int) -> WorkforcePlan:
+def plan_workforce(plan: Caseloads, *, seed: int) -> WorkforcePlan:
     """Decide the workforce records over a planned programme. Pure: same plan and seed, equal."""
     rng = random.Random(f"alongside-demo-workforce-{seed}")
     psw_memberships = [m for m in plan.memberships if m.role in PSW_ROLES and m.team is not None]
@@ -447,7 +447,7 @@ def _bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:
 
 def load_workforce(
     *,
-    plan: Caseloads | Plan,
+    plan: Caseloads,
     seed: int,
     today: date,
     person_ids: Sequence[int],
@@ -609,7 +609,7 @@ def load_workforce(
 
 
 def _load_threads(
-    plan: Caseloads | Plan, work: WorkforcePlan, day: Any, pid: Any, region_of: list[int], lead: int
+    plan: Caseloads, work: WorkforcePlan, day: Any, pid: Any, region_of: list[int], lead: int
 ) -> None:
     authors = sorted({s.supervisee for s in work.sessions}) or [work.lead]
     for number, (region, title, body, replies) in enumerate(THREADS):
