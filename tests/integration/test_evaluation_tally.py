@@ -1,5 +1,6 @@
 """Participants and answers counted in the database give the same tables and report as the
-same data read row by row (on SQLite and PostgreSQL alike: CI runs this file on both)."""
+same data read row by row (on SQLite and PostgreSQL alike: CI runs this file on both); the CSV
+exports streamed a batch of participants at a time are the files built whole."""
 
 from collections import Counter
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from alongside.evaluation import queries, summaries
+from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.models import Method, Participant, Response, ResponseSource
 from alongside.evaluation.report import build_report
 from alongside.evaluation.study_data import report_for, study_data
@@ -118,3 +120,22 @@ def test_a_second_response_to_other_items_is_counted(example):
     )
     data = study_data(example)
     assert report_for(data, suppress=False) == _report_from_rows(data, suppress=False)
+
+
+@pytest.mark.parametrize("format", ["long-csv", "wide-csv"])
+def test_a_streamed_csv_is_the_file_built_whole(example, format, monkeypatch):
+    # Batches of 3 participants, so the example's file comes in many parts.
+    monkeypatch.setattr(queries, "ANSWER_BATCH", 3)
+    data = study_data(example)
+    chosen = EXPORT_FORMATS[format]
+    parts = list(chosen.stream(data, None))
+    assert len(parts) > 3
+    assert b"".join(parts) == chosen.build(data, None)
+
+
+def test_a_streamed_export_refuses_an_unknown_item_before_its_first_byte(example):
+    counted = Response.objects.filter(participant__study=example, participant__withdrawn_at=None)
+    response = counted.order_by("pk").first()
+    Response.objects.filter(pk=response.pk).update(answers={**response.answers, "no_such": 1})
+    with pytest.raises(ValueError, match=r"no instrument item \S+ no_such"):
+        EXPORT_FORMATS["long-csv"].stream(study_data(example), None)

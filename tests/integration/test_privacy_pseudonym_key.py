@@ -55,7 +55,7 @@ def test_no_page_shows_a_participant_code(personas):
                 ("application/zip", "application/vnd", "application/x-spss")
             ):
                 continue
-            shown = _codes_shown(response.content.decode(errors="replace"), hidden)
+            shown = _codes_shown(response.getvalue().decode(errors="replace"), hidden)
             if shown:
                 leaks.append((name, persona, shown[:3]))
     assert not leaks
@@ -71,9 +71,9 @@ def test_the_identified_export_is_for_administrator_members_allowed_identifiers_
     code = codes(Participant.objects.filter(study=study))[0]
     client = Client()
     client.force_login(personas.user("evaluator"))
-    assert code not in _export(client, study, identifiers=False).content.decode()
+    assert code not in _export(client, study, identifiers=False).getvalue().decode()
     refused = _export(client, study, identifiers=True)
-    assert refused.status_code in (403, 404) or code not in refused.content.decode()
+    assert refused.status_code in (403, 404) or code not in refused.getvalue().decode()
     # A member allowed identifiers who has since lost the administrator role opens nothing.
     make_administrator(personas.evaluator)
     add_study_member(
@@ -86,7 +86,7 @@ def test_the_identified_export_is_for_administrator_members_allowed_identifiers_
     make_administrator(personas.evaluator)
     client = Client()
     client.force_login(personas.user("evaluator"))
-    assert code in _export(client, study, identifiers=True).content.decode()
+    assert code in _export(client, study, identifiers=True).getvalue().decode()
 
 
 def test_the_subject_export_shows_the_key_to_administrators(personas):
@@ -116,4 +116,4 @@ def test_the_personal_links_download_shows_no_code_to_members_without_identifier
         {"pair": f"{pair.site.pk}:{pair.cohort.pk}"},
     )
     assert response.status_code == 200
-    assert not _codes_shown(response.content.decode(), codes(Participant.objects.all()))
+    assert not _codes_shown(response.getvalue().decode(), codes(Participant.objects.all()))

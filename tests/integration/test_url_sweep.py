@@ -51,11 +51,11 @@ def test_only_allowed_roles_reach_the_url(name, personas):
             assert response.status_code in rule.ok_status, (persona, url, response.status_code)
             sees = rule.allowed if rule.sees_secret is None else rule.sees_secret
             if secret and response.status_code == 200 and persona in sees:
-                assert secret in response.content.decode(), (persona, url)
+                assert secret in response.getvalue().decode(), (persona, url)
         else:
             assert response.status_code in (403, 404), (persona, url, response.status_code)
             if secret:
-                assert secret not in response.content.decode(), (persona, url)
+                assert secret not in response.getvalue().decode(), (persona, url)
     anonymous = _request(Client(), rule, url)
     if rule.public:
         assert anonymous.status_code in (*rule.ok_status, 200, 302)

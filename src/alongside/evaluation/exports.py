@@ -124,9 +124,12 @@ def _value_labels(instrument: Instrument, item: Item) -> dict[int, str]:
 
 
 def _write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    return _csv_lines([header]) + _csv_lines(rows)
+
+
+def _csv_lines(rows: Iterable[Sequence[Cell]]) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_safe(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else _safe(v) for v in row])
     return out.getvalue()
@@ -152,6 +155,16 @@ def long_rows(
 def long_csv(answers: Iterable[AnswerRow], instruments: Sequence[Instrument]) -> str:
     """Tidy long CSV: `participant,site,cohort,instrument,item,value,label`."""
     return _write_csv(LONG_COLUMNS, long_rows(answers, instruments))
+
+
+def long_csv_parts(
+    batches: Iterable[Sequence[AnswerRow]], instruments: Sequence[Instrument]
+) -> Iterator[str]:
+    """`long_csv` a part at a time, for answers given in batches of whole participants in
+    pseudonym order (`queries.counted_answers_in_batches`): the same text, joined."""
+    yield _csv_lines([LONG_COLUMNS])
+    for answers in batches:
+        yield _csv_lines(long_rows(answers, instruments))
 
 
 def wide_rows(
@@ -195,6 +208,21 @@ def wide_csv(
 ) -> str:
     header, _, rows = wide_rows(participants, answers, instruments, identifiers=identifiers)
     return _write_csv(header, rows)
+
+
+def wide_csv_parts(
+    batches: Iterable[tuple[Sequence[ParticipantRow], Sequence[AnswerRow]]],
+    instruments: Sequence[Instrument],
+    *,
+    identifiers: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """`wide_csv` a part at a time, for participants given in batches in pseudonym order, each
+    with its answers: the same text, joined."""
+    header, _, _ = wide_rows((), (), instruments, identifiers=identifiers)
+    yield _csv_lines([header])
+    for people, answers in batches:
+        _, _, rows = wide_rows(people, answers, instruments, identifiers=identifiers)
+        yield _csv_lines(rows)
 
 
 # --- XLSX -----------------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Collate
 
 from alongside.core import json_entries
 from alongside.evaluation import pseudonym_key
@@ -64,7 +66,7 @@ def counted_answers(study: Study) -> Iterator[AnswerRow]:
     """Every answer (None when missing) of every participant who has not withdrawn."""
     responses = (
         Response.objects.filter(participant__in=_counted(study))
-        .order_by("participant__pseudonym", "instrument_version__code", "id")
+        .order_by(_by_pseudonym(), "instrument_version__code", "id")
         .values_list(
             "participant__pseudonym",
             "participant__site__code",
@@ -76,6 +78,39 @@ def counted_answers(study: Study) -> Iterator[AnswerRow]:
     for pseudonym, site, cohort, instrument, answers in responses.iterator(chunk_size=2000):
         for item, value in answers.items():
             yield AnswerRow(pseudonym, site, cohort, instrument, item, value)
+
+
+# Participants sent at a time by the streamed exports: a few thousand answers' worth of memory.
+ANSWER_BATCH = 2000
+
+
+def _by_pseudonym() -> F | Collate:
+    """Participants' pseudonyms in the order Python sorts text. SQLite compares text by code
+    point already; PostgreSQL does under the "C" collation, whatever the database's own."""
+    pseudonym = F("participant__pseudonym")
+    return Collate(pseudonym, "C") if connection.vendor == "postgresql" else pseudonym
+
+
+def counted_answers_in_batches(
+    study: Study, *, size: int | None = None
+) -> Iterator[tuple[list[ParticipantRow], list[AnswerRow]]]:
+    """`counted_participants` a batch at a time in pseudonym order, each batch with its
+    participants' answers from `counted_answers` (one pass over them, in the same order): the
+    batches' sorted rows joined are the whole sorted."""
+    size = size or ANSWER_BATCH
+    people = sorted(counted_participants(study), key=lambda person: person.pseudonym)
+    answers = counted_answers(study)
+    pending = next(answers, None)
+    for start in range(0, len(people), size):
+        batch = people[start : start + size]
+        last = batch[-1].pseudonym
+        theirs = []
+        while pending is not None and pending.pseudonym <= last:
+            theirs.append(pending)
+            pending = next(answers, None)
+        yield batch, theirs
+    if pending is not None:
+        raise ValueError(f"answer from {pending.pseudonym}, who has no participant row")
 
 
 def participant_tally(study: Study) -> list[ParticipantCount]:

@@ -7,14 +7,14 @@ small-cell suppression (`alongside.core.disclosure`), evaluators get them exact.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
@@ -288,15 +288,21 @@ def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
+def _download(
+    body: bytes | Iterator[bytes], content_type: str, filename: str
+) -> HttpResponse | StreamingHttpResponse:
+    response: HttpResponse | StreamingHttpResponse = (
+        HttpResponse(body, content_type=content_type)
+        if isinstance(body, bytes)
+        else StreamingHttpResponse(body, content_type=content_type)
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_GET
-def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+def export(request: HttpRequest, slug: str, format: str) -> HttpResponse | StreamingHttpResponse:
     """A download, de-identified unless `?identifiers=1` from a member allowed identifiers who
     holds the administrator role (the codes are opened with the pseudonym key)."""
     the_study = get_study_for_user(request.user, slug, Permission.VIEW_STUDY_DATA)
@@ -319,7 +325,13 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
-    body = chosen.build(data, identifiers)
+    # A streamed file is checked before its first byte (`downloads._known_items`) and read a
+    # batch of participants at a time as it is sent.
+    body = (
+        chosen.stream(data, identifiers)
+        if chosen.stream is not None
+        else chosen.build(data, identifiers)
+    )
     with transaction.atomic():
         audit.record(
             actor=request.user,
@@ -327,7 +339,7 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
             obj=the_study,
             detail={
                 "format": format,
-                "participants": len(data.participants),
+                "participants": sum(count.n for count in data.participant_counts),
                 "identifiers": with_identifiers,
             },
         )

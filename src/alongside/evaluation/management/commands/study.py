@@ -109,7 +109,15 @@ class Command(BaseCommand):
             except PseudonymKeyError as error:
                 raise CommandError(str(error)) from error
         out = Path(options["out"])
-        out.write_bytes(chosen.build(data, identifiers))
+        # Written beside, then moved into place: a failure part way leaves no half file.
+        partial = out.with_name(out.name + ".part")
+        try:
+            with partial.open("wb") as file:
+                for part in chosen.parts(data, identifiers):
+                    file.write(part)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
         with transaction.atomic():
             audit.record(
                 actor=user,
@@ -117,7 +125,7 @@ class Command(BaseCommand):
                 obj=study,
                 detail={
                     "format": options["format"],
-                    "participants": len(data.participants),
+                    "participants": sum(count.n for count in data.participant_counts),
                     "identifiers": identified,
                 },
             )
