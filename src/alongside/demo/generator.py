@@ -92,7 +92,6 @@ CLINICIAN_DISCIPLINES: tuple[Discipline, ...] = (
     Discipline.PSYCHIATRY,
     Discipline.OTHER,
 )
-PEER_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
 PART_TIME_FTES: tuple[Decimal, ...] = tuple(Decimal(f) for f in ("0.5", "0.6", "0.7", "0.8"))
 
 # Declines for reasons other than the referral itself, and how often each is given.
@@ -730,15 +729,6 @@ def plan_caseloads(*, scale: Scale, seed: int) -> tuple[Caseloads, random.Random
     return builder.caseloads(), builder.rng
 
 
-def workers_by_team(caseloads: Caseloads) -> dict[int, list[int]]:
-    """Each team's peer workers, in the order they were planned (seniors last)."""
-    workers: dict[int, list[int]] = {team: [] for team in range(len(caseloads.teams))}
-    for membership in caseloads.memberships:
-        if membership.team is not None and membership.role in PEER_ROLES:
-            workers[membership.team].append(membership.person)
-    return workers
-
-
 class _Collector:
     """A sink that keeps every planned record, for `plan_programme`."""
 
@@ -784,24 +774,8 @@ def plan_programme(*, scale: Scale, seed: int) -> Plan:
     """
     caseloads, rng = plan_caseloads(scale=scale, seed=seed)
     collector = _Collector()
-    contact_days = plan_practice(
-        scale=scale,
-        rng=rng,
-        areas=caseloads.areas,
-        teams=caseloads.teams,
-        workers_by_team=workers_by_team(caseloads),
-        service_users=caseloads.service_users,
-        episodes=caseloads.caseload_entries,
-        sink=collector,
-    )
-    courses = plan_measures(
-        rng=rng,
-        service_users=caseloads.service_users,
-        episodes=caseloads.caseload_entries,
-        contact_days=contact_days,
-        endings=caseloads.endings,
-        sink=collector,
-    )
+    contact_days = plan_practice(scale=scale, rng=rng, caseloads=caseloads, sink=collector)
+    courses = plan_measures(rng=rng, caseloads=caseloads, contact_days=contact_days, sink=collector)
     return Plan(
         caseloads=caseloads,
         practice=PracticePlan(

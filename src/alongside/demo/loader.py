@@ -33,7 +33,7 @@ from alongside.demo.bulk import (
     sending,
     write_rows,
 )
-from alongside.demo.generator import DEMO_PASSWORD, PERSONAS, plan_caseloads, workers_by_team
+from alongside.demo.generator import DEMO_PASSWORD, PERSONAS, plan_caseloads
 from alongside.demo.models import DemoLoad
 from alongside.demo.outcomes import INSTRUMENTS, plan_measures
 from alongside.demo.plan import (
@@ -281,27 +281,24 @@ class _Ids:
 
 def _load_organisation(caseloads: Caseloads, stage: Stage) -> tuple[array[int], array[int]]:
     """Regions to supervision; returns the new keys of people and of teams, in plan order."""
-    on_write = stage.count
-    region_ids = write_rows(
+    write = functools.partial(write_rows, on_write=stage.count)
+    region_ids = write(
         Region,
         ("code", "name"),
         ((r.code, r.name) for r in caseloads.regions),
         keys=True,
-        on_write=on_write,
     )
-    area_ids = write_rows(
+    area_ids = write(
         Area,
         ("region", "name"),
         ((region_ids[a.region], a.name) for a in caseloads.areas),
         keys=True,
-        on_write=on_write,
     )
-    team_ids = write_rows(
+    team_ids = write(
         Team,
         ("area", "name", "team_type"),
         ((area_ids[t.area], t.name, t.team_type) for t in caseloads.teams),
         keys=True,
-        on_write=on_write,
     )
     # One hash for every demo login: hashing is deliberately slow, and these accounts share a
     # published password anyway.
@@ -310,17 +307,16 @@ def _load_organisation(caseloads: Caseloads, stage: Stage) -> tuple[array[int], 
     user_ids = dict(
         zip(
             logins,
-            write_rows(
+            write(
                 get_user_model(),
                 ("username", "password", "is_staff"),
                 ((username, password_hash, False) for username in logins),
                 keys=True,
-                on_write=on_write,
             ),
             strict=True,
         )
     )
-    person_ids = write_rows(
+    person_ids = write(
         Person,
         ("given_name", "family_name", "email", "user"),
         (
@@ -333,9 +329,8 @@ def _load_organisation(caseloads: Caseloads, stage: Stage) -> tuple[array[int], 
             for p in caseloads.people
         ),
         keys=True,
-        on_write=on_write,
     )
-    write_rows(
+    write(
         Membership,
         ("person", "team", "role", "discipline", "fte", "contracted_hours", "start"),
         (
@@ -350,16 +345,14 @@ def _load_organisation(caseloads: Caseloads, stage: Stage) -> tuple[array[int], 
             )
             for m in caseloads.memberships
         ),
-        on_write=on_write,
     )
-    write_rows(
+    write(
         SupervisionAssignment,
         ("supervisor", "supervisee", "start"),
         (
             (person_ids[s.supervisor], person_ids[s.supervisee], s.start)
             for s in caseloads.supervisions
         ),
-        on_write=on_write,
     )
     return person_ids, team_ids
 
@@ -378,7 +371,9 @@ def _load_caseloads(
     def person_or_none(index: int | None) -> int | None:
         return None if index is None else person_ids[index]
 
-    service_user_ids = write_rows(
+    write = functools.partial(write_rows, on_write=stage.count, sender=sender)
+
+    service_user_ids = write(
         ServiceUser,
         (
             "reference",
@@ -406,10 +401,8 @@ def _load_caseloads(
             for su in caseloads.service_users
         ),
         keys=True,
-        on_write=stage.count,
-        sender=sender,
     )
-    referral_ids = write_rows(
+    referral_ids = write(
         Referral,
         (
             "service_user",
@@ -451,10 +444,8 @@ def _load_caseloads(
             for r in caseloads.referrals
         ),
         keys=True,
-        on_write=stage.count,
-        sender=sender,
     )
-    episode_ids = write_rows(
+    episode_ids = write(
         CaseloadEntry,
         ("service_user", "worker", "referral", "status", "start", "end", "next_planned_contact"),
         (
@@ -470,10 +461,8 @@ def _load_caseloads(
             for e in caseloads.caseload_entries
         ),
         keys=True,
-        on_write=stage.count,
-        sender=sender,
     )
-    write_rows(
+    write(
         Ending,
         (
             "episode",
@@ -504,8 +493,6 @@ def _load_caseloads(
             )
             for n in caseloads.endings
         ),
-        on_write=stage.count,
-        sender=sender,
     )
     return service_user_ids, episode_ids
 
@@ -748,11 +735,7 @@ def _load_practice(
     contact_days = plan_practice(
         scale=scale,
         rng=rng,
-        areas=caseloads.areas,
-        teams=caseloads.teams,
-        workers_by_team=workers_by_team(caseloads),
-        service_users=caseloads.service_users,
-        episodes=caseloads.caseload_entries,
+        caseloads=caseloads,
         sink=writer,
         on_episode=lambda done: stage.progress(done, episodes, "episodes"),
     )
@@ -883,12 +866,7 @@ def _load_measures(
     with sending() as sender:
         writer.open(stage, sender)
         courses = plan_measures(
-            rng=rng,
-            service_users=caseloads.service_users,
-            episodes=caseloads.caseload_entries,
-            contact_days=contact_days,
-            endings=caseloads.endings,
-            sink=writer,
+            rng=rng, caseloads=caseloads, contact_days=contact_days, sink=writer
         )
         writer.close()
     tally.add_courses(courses)

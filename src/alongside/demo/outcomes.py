@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from alongside.demo.plan import (
+    Caseloads,
     MeasuresSink,
     MeasureTrend,
     PlannedAdministration,
     PlannedCaseloadEntry,
-    PlannedEnding,
     PlannedMeasureCourse,
     PlannedServiceUser,
 )
@@ -233,10 +233,8 @@ class _MeasuresBuilder:
 def plan_measures(
     *,
     rng: random.Random,
-    service_users: Sequence[PlannedServiceUser],
-    episodes: Sequence[PlannedCaseloadEntry],
+    caseloads: Caseloads,
     contact_days: Sequence[array[int]],
-    endings: Sequence[PlannedEnding],
     sink: MeasuresSink,
 ) -> tuple[PlannedMeasureCourse, ...]:
     """Hand the administrations to `sink`; return the planned course of each followed episode.
@@ -244,6 +242,8 @@ def plan_measures(
     `contact_days` holds each episode's one-to-one contact days in order, as `plan_practice`
     returns them.
     """
+    service_users = caseloads.service_users
+    episodes = caseloads.caseload_entries
     builder = _MeasuresBuilder(
         rng=rng,
         service_users=service_users,
@@ -274,7 +274,7 @@ def plan_measures(
     }
     builder.courses = [courses[index] for index in followed]
 
-    planned_endings = {ending.episode for ending in endings if ending.planned}
+    planned_endings = {ending.episode for ending in caseloads.endings if ending.planned}
     experience_items = _scored_items(shipped_instrument(*EXPERIENCE_SURVEY))
     for index, planned in enumerate(checks):
         course = courses.get(index)

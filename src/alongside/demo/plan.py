@@ -40,6 +40,9 @@ from alongside.practice.models import (
 HOURS_PER_WEEK_FULL_TIME = Decimal(39)
 
 
+PEER_ROLES = (RoleCode.PEER_SUPPORT_WORKER, RoleCode.SENIOR_PEER_SUPPORT_WORKER)
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedRegion:
     code: str
@@ -303,6 +306,14 @@ class Caseloads:
     referrals: tuple[PlannedReferral, ...]
     caseload_entries: tuple[PlannedCaseloadEntry, ...]
     endings: tuple[PlannedEnding, ...]
+
+    def workers_by_team(self) -> dict[int, list[int]]:
+        """Each team's peer workers, in the order they were planned (seniors last)."""
+        workers: dict[int, list[int]] = {team: [] for team in range(len(self.teams))}
+        for membership in self.memberships:
+            if membership.team is not None and membership.role in PEER_ROLES:
+                workers[membership.team].append(membership.person)
+        return workers
 
     def counts(self) -> dict[str, int]:
         """Rows per kind of record, in the order the command prints them."""

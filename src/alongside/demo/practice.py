@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from alongside.demo import wording
 from alongside.demo.plan import (
+    Caseloads,
     PlannedAdvocacyItem,
     PlannedArea,
     PlannedCaseloadEntry,
@@ -475,11 +476,7 @@ def plan_practice(
     *,
     scale: Scale,
     rng: random.Random,
-    areas: Sequence[PlannedArea],
-    teams: Sequence[PlannedTeam],
-    workers_by_team: dict[int, list[int]],
-    service_users: Sequence[PlannedServiceUser],
-    episodes: Sequence[PlannedCaseloadEntry],
+    caseloads: Caseloads,
     sink: PracticeSink,
     on_episode: Callable[[int], None] | None = None,
 ) -> list[array[int]]:
@@ -491,14 +488,14 @@ def plan_practice(
     builder = _PracticeBuilder(
         scale=scale,
         rng=rng,
-        areas=areas,
-        teams=teams,
-        workers_by_team=workers_by_team,
-        service_users=service_users,
-        episodes=episodes,
+        areas=caseloads.areas,
+        teams=caseloads.teams,
+        workers_by_team=caseloads.workers_by_team(),
+        service_users=caseloads.service_users,
+        episodes=caseloads.caseload_entries,
         sink=sink,
     )
-    for index, episode in enumerate(episodes):
+    for index, episode in enumerate(caseloads.caseload_entries):
         builder.plan_contacts(index, episode)
         builder.plan_goals(index, episode)
         builder.plan_advocacy(index, episode)
