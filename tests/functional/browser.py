@@ -9,8 +9,16 @@ def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Sign in"))
+
+
+def follow(target):
+    """Click a link or a submit button and wait until the page it leads to has loaded.
+
+    Without the wait, the next step can read the page being left, or a new page whose
+    body has not arrived yet."""
+    with target.page.expect_navigation():
+        target.click()
 
 
 def fits_the_screen(page):

@@ -3,7 +3,7 @@ the referral as not appropriate and says why (by keyboard), and the clinician he
 
 import re
 
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 
 WHY = "Needs a medication review with the team first; please refer again after it."
 
@@ -11,8 +11,8 @@ WHY = "Needs a medication review with the team first; please refer again after i
 def test_a_declined_referral_reaches_the_referrer(personas, live_server, phone):
     clinician = phone()
     sign_in(clinician, live_server, personas.clinician.user.username)
-    clinician.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals").click()
-    clinician.get_by_role("link", name="Make a referral").click()
+    follow(clinician.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals"))
+    follow(clinician.get_by_role("link", name="Make a referral"))
     assert h1(clinician) == "Make a referral"
     fits_the_screen(clinician)
     clinician.get_by_label("Reference for someone new").fill("SU-7001")
@@ -20,7 +20,7 @@ def test_a_declined_referral_reaches_the_referrer(personas, live_server, phone):
     clinician.get_by_label("Reason for the referral").fill("Lonely since her sister moved away.")
     clinician.get_by_label("What the person hopes for").fill("Meet people who get it")
     clinician.get_by_label("Urgency").select_option(label="Soon")
-    clinician.get_by_role("button", name="Send the referral").click()
+    follow(clinician.get_by_role("button", name="Send the referral"))
     assert h1(clinician) == "Referral of SU-7001"
     assert "Awaiting decision" in clinician.locator("dl.facts").inner_text()
 
@@ -28,7 +28,7 @@ def test_a_declined_referral_reaches_the_referrer(personas, live_server, phone):
     sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/referrals/")
     fits_the_screen(psw)
-    psw.get_by_role("row", name=re.compile("SU-7001")).get_by_role("link").click()
+    follow(psw.get_by_role("row", name=re.compile("SU-7001")).get_by_role("link"))
     assert h1(psw) == "Referral of SU-7001"
     fits_the_screen(psw)
     # The decline form, by keyboard: reason, then Tab to the why, then Tab to the button.
@@ -40,8 +40,8 @@ def test_a_declined_referral_reaches_the_referrer(personas, live_server, phone):
     psw.keyboard.type(WHY)
     psw.keyboard.press("Tab")
     assert psw.evaluate("document.activeElement.textContent").strip() == "Decline"
-    psw.keyboard.press("Enter")
-    psw.wait_for_load_state()
+    with psw.expect_navigation():
+        psw.keyboard.press("Enter")
     assert "Declined. The referrer has been told." in psw.get_by_role("status").inner_text()
 
     clinician = phone()
@@ -54,7 +54,7 @@ def test_a_declined_referral_reaches_the_referrer(personas, live_server, phone):
         name="Referral SU-7001 to Riverside CMHT was declined: not appropriate for peer support.",
     )
     assert news.is_visible()
-    news.click()
+    follow(news)
     assert h1(clinician) == "Referral of SU-7001"
     facts = clinician.locator("dl.facts").inner_text()
     assert "Declined" in facts

@@ -5,7 +5,7 @@ difference; only then does the form's response exist."""
 import re
 
 from alongside.evaluation.models import PaperForm, PaperFormStatus, Response
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 from tests.integration.url_rules.evaluation_paper import ITEMS, evaluator, paper_study
 from tests.pseudonyms import code_of
 
@@ -23,11 +23,11 @@ def test_a_paper_form_keyed_twice_and_resolved(personas, live_server, phone):
     first = phone()
     sign_in(first, live_server, personas.user("evaluator").username)
     first.goto(f"{live_server.url}/evaluation/{study.slug}/")
-    first.get_by_role("link", name="Paper forms").click()
+    follow(first.get_by_role("link", name="Paper forms"))
     assert h1(first) == "Paper forms"
     fits_the_screen(first)
-    first.get_by_role("link", name="Key a new form").click()
-    first.get_by_role("link", name=re.compile("Service users: Your experience")).click()
+    follow(first.get_by_role("link", name="Key a new form"))
+    follow(first.get_by_role("link", name=re.compile("Service users: Your experience")))
     assert h1(first) == "Key a paper form"
     fits_the_screen(first)
     # Keyboard only: the form number has the focus; Tab moves through every field in order.
@@ -48,8 +48,8 @@ def test_a_paper_form_keyed_twice_and_resolved(personas, live_server, phone):
     assert first.evaluate("document.activeElement.checked")
     first.keyboard.press("Tab")
     assert first.evaluate("document.activeElement.textContent").strip() == "Check and save"
-    first.keyboard.press("Enter")
-    first.wait_for_load_state()
+    with first.expect_navigation():
+        first.keyboard.press("Enter")
     assert "Form F-100 saved, waiting for someone else" in first.get_by_role("status").inner_text()
     form = PaperForm.objects.get(study=study, reference="F-100")
     assert form.site.code == "CHO2"
@@ -61,7 +61,7 @@ def test_a_paper_form_keyed_twice_and_resolved(personas, live_server, phone):
     two.goto(papers)
     fits_the_screen(two)
     assert "SU-500" not in two.content()
-    two.get_by_role("link", name="Second entry of form F-100").click()
+    follow(two.get_by_role("link", name="Second entry of form F-100"))
     assert h1(two) == "Second entry of form F-100"
     fits_the_screen(two)
     assert two.get_by_label("Participant code").input_value() == ""
@@ -73,20 +73,20 @@ def test_a_paper_form_keyed_twice_and_resolved(personas, live_server, phone):
         field = two.get_by_label(re.compile(f"^{item}:"))
         assert field.input_value() == ""
         field.fill(value)
-    two.get_by_role("button", name="Check and save").click()
+    follow(two.get_by_role("button", name="Check and save"))
     assert "the entries disagree" in two.get_by_role("status").inner_text()
 
     three = phone()
     sign_in(three, live_server, third_user.username)
     three.goto(papers)
-    three.get_by_role("link", name=re.compile(r"^Entries disagree.*\(1\)")).click()
-    three.get_by_role("link", name="Resolve form F-100").click()
+    follow(three.get_by_role("link", name=re.compile(r"^Entries disagree.*\(1\)")))
+    follow(three.get_by_role("link", name="Resolve form F-100"))
     assert h1(three) == "Resolve form F-100"
     fits_the_screen(three)
     group = three.get_by_role("group", name=re.compile("^hope:"))
     assert group.get_by_label("First entry: 3 (Quite a lot)").is_visible()
     group.get_by_label("Second entry: 2 (Somewhat)").check()
-    three.get_by_role("button", name="Save and verify").click()
+    follow(three.get_by_role("button", name="Save and verify"))
     assert "Form F-100 resolved and verified." in three.get_by_role("status").inner_text()
 
     form.refresh_from_db()

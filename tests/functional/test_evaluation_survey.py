@@ -10,7 +10,7 @@ from alongside.evaluation.actions import add_study_member
 from alongside.evaluation.actions.surveys import create_invitations
 from alongside.evaluation.models import Participant, Response, Study
 from alongside.measures.definitions import shipped_definition_paths
-from tests.functional.browser import fits_the_screen, sign_in
+from tests.functional.browser import fits_the_screen, follow, sign_in
 
 STUDY = """slug: phone-survey
 title: Peer support on the phone
@@ -46,12 +46,10 @@ def test_a_personal_link_is_saved_resumed_and_finished_on_a_phone(
     page.goto(link)
     assert page.get_by_role("navigation").count() == 0
     assert "Screen 1 of 4" in page.content()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Continue"))
     assert page.get_by_role("alert").count() == 1  # taking part must be agreed
     page.get_by_label("I agree to take part in this study").check()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Continue"))
     assert "Screen 2 of 4" in page.content()
     fits_the_screen(page)
     page.get_by_role("group", name="1. How much have you valued meeting").get_by_label(
@@ -60,8 +58,7 @@ def test_a_personal_link_is_saved_resumed_and_finished_on_a_phone(
     page.get_by_role("group", name="3. How much has peer support helped").get_by_label(
         "Quite a lot"
     ).check()
-    page.get_by_role("button", name="Save and finish later").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Save and finish later"))
     assert "Your answers are saved" in page.content()
     page.context.close()
 
@@ -70,14 +67,11 @@ def test_a_personal_link_is_saved_resumed_and_finished_on_a_phone(
     assert "Screen 2 of 4" in later.content()
     valued = later.get_by_role("group", name="1. How much have you valued meeting")
     assert valued.get_by_label("Very much").is_checked()
-    later.get_by_role("button", name="Continue").click()
-    later.wait_for_load_state()
+    follow(later.get_by_role("button", name="Continue"))
     assert "Screen 3 of 4" in later.content()
-    later.get_by_role("button", name="Continue").click()
-    later.wait_for_load_state()
+    follow(later.get_by_role("button", name="Continue"))
     assert later.get_by_role("heading", level=1).inner_text() == "Check your answers"
-    later.get_by_role("button", name="Send my answers").click()
-    later.wait_for_load_state()
+    follow(later.get_by_role("button", name="Send my answers"))
     assert "Thank you" in later.content()
     answers = Response.objects.get(participant=person, source="online").answers
     assert (answers["valued"], answers["recovery"], answers["hope"]) == (4, 3, None)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from alongside.practice.actions.advocacy import raise_advocacy
 from alongside.practice.models import Goal, GoalProgress
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 
 GOAL = "Get back to the choir on Thursday evenings, even if I only listen at first"
 
@@ -17,15 +17,14 @@ def test_a_goal_from_setting_to_the_persons_own_rating(personas, live_server, ph
     psw = phone()
     sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/service-users/{personas.su_a.pk}/")
-    psw.get_by_role("link", name="Set a goal").click()
+    follow(psw.get_by_role("link", name="Set a goal"))
     assert h1(psw).startswith("New goal for")
     fits_the_screen(psw)
     psw.get_by_label("The goal, in their own words").fill(GOAL)
     psw.get_by_label("Who set this goal").select_option("service-user")
     psw.get_by_label("CHIME process").select_option("connectedness")
     psw.get_by_label("Steps").fill("Find out when they meet\nGo once to listen")
-    with psw.expect_navigation():
-        psw.get_by_role("button", name="Save goal").click()
+    follow(psw.get_by_role("button", name="Save goal"))
     assert h1(psw).startswith("Goal for")
     fits_the_screen(psw)
 
@@ -76,15 +75,12 @@ def test_advocacy_and_ending_pages_fit_a_phone(personas, live_server, phone):
     clinician.goto(f"{live_server.url}/practice/advocacy/")
     assert h1(clinician) == "Advocacy to the team"
     fits_the_screen(clinician)
-    with clinician.expect_navigation():
-        clinician.get_by_role("link", name="request from Niamh-on-caseload-A").click()
+    follow(clinician.get_by_role("link", name="request from Niamh-on-caseload-A"))
     fits_the_screen(clinician)
-    with clinician.expect_navigation():
-        clinician.get_by_role("link", name="Record the team's response").click()
+    follow(clinician.get_by_role("link", name="Record the team's response"))
     fits_the_screen(clinician)
     clinician.get_by_label("Outcome", exact=True).select_option("agreed")
-    with clinician.expect_navigation():
-        clinician.get_by_role("button", name="Save").click()
+    follow(clinician.get_by_role("button", name="Save"))
     assert (
         clinician.locator("#id_raised_on_error")
         .inner_text()
@@ -94,11 +90,9 @@ def test_advocacy_and_ending_pages_fit_a_phone(personas, live_server, phone):
     psw = phone()
     sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/service-users/{personas.su_a.pk}/")
-    with psw.expect_navigation():
-        psw.get_by_role("link", name="End this episode").click()
+    follow(psw.get_by_role("link", name="End this episode"))
     assert h1(psw).startswith("End ")
     fits_the_screen(psw)
-    with psw.expect_navigation():
-        psw.get_by_role("button", name="End the episode").click()
+    follow(psw.get_by_role("button", name="End the episode"))
     assert psw.locator("#id_reason_error").is_visible()
     fits_the_screen(psw)

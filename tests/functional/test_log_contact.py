@@ -98,8 +98,8 @@ def test_the_contact_form_fits_a_phone_and_reports_bad_input_beside_the_field(
     page.get_by_label("Minutes").focus()
     keys.press("Control+a")
     keys.type("0")
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        keys.press("Enter")
     error = page.locator(".field--error .field-error")
     assert "from 1 to 720" in error.inner_text()
     assert not Contact.objects.exists()

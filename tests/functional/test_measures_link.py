@@ -8,6 +8,7 @@ from django.core.management import call_command
 from alongside.measures import actions
 from alongside.measures.definitions import shipped_definition_paths
 from alongside.measures.models import Administration, InstrumentVersion
+from tests.functional.browser import follow
 
 
 def test_a_link_is_filled_in_once_without_an_account(personas, live_server, browser):
@@ -31,8 +32,7 @@ def test_a_link_is_filled_in_once_without_an_account(personas, live_server, brow
         "A great deal"
     ).check()
     page.keyboard.press("Tab")
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Send my answers"))
     assert "Thank you" in page.content()
     administration = Administration.objects.get()
     assert administration.answers == {"hope": 3, "connectedness": 4}

@@ -4,7 +4,7 @@ records progress, closes the goal and ends the episode; the history stays on the
 
 import re
 
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 
 
 def _choose(page, label, option):
@@ -26,28 +26,25 @@ def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone)
     clinician.get_by_label("Date of consent").fill("2026-11-01")
     clinician.get_by_label("Reason for the referral").fill("Wants to get back out walking.")
     clinician.get_by_label("What the person hopes for").fill("A walking buddy")
-    clinician.get_by_role("button", name="Send the referral").click()
+    follow(clinician.get_by_role("button", name="Send the referral"))
     assert h1(clinician) == "Referral of SU-8001"
 
     psw = phone()
     sign_in(psw, live_server, personas.psw.user.username)
     psw.goto(f"{live_server.url}/practice/referrals/")
-    with psw.expect_navigation():
-        psw.get_by_role("row", name=re.compile("SU-8001")).get_by_role("link").first.click()
+    follow(psw.get_by_role("row", name=re.compile("SU-8001")).get_by_role("link").first)
     fits_the_screen(psw)
-    psw.get_by_role("button", name="Accept").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="Accept"))
     assert "Accepted" in psw.locator("dl.facts").inner_text()
 
-    psw.get_by_role("link", name="SU-8001's record").click()
+    follow(psw.get_by_role("link", name="SU-8001's record"))
     assert "Oisín" in h1(psw)
     fits_the_screen(psw)
-    psw.get_by_role("link", name="Log a contact").click()
+    follow(psw.get_by_role("link", name="Log a contact"))
     psw.get_by_label("Note").fill("First meeting over coffee; planned a walk on the prom.")
     _choose(psw, "How", "In person")
     _choose(psw, "Where", "Community venue")
-    psw.get_by_role("button", name="Save contact").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="Save contact"))
     assert "saved" in psw.get_by_role("status").inner_text()
 
     psw.goto(f"{live_server.url}/practice/referrals/")
@@ -55,38 +52,34 @@ def test_refer_accept_contact_goal_progress_ending(personas, live_server, phone)
     assert re.search(r"\b\d+\b", row.split("SU-8001")[-1]), "days to first contact shown"
 
     psw.goto(f"{live_server.url}/practice/caseload/")
-    psw.get_by_role("link", name="Oisín", exact=True).click()
-    psw.get_by_role("link", name="Set a goal").click()
+    follow(psw.get_by_role("link", name="Oisín", exact=True))
+    follow(psw.get_by_role("link", name="Set a goal"))
     psw.get_by_label("The goal, in their own words").fill("Walk the prom every Sunday")
     _choose(psw, "CHIME process", "Connectedness")
     _choose(psw, "Who set this goal", "The service user, in their own words")
-    psw.get_by_role("button", name="Save goal").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="Save goal"))
     assert h1(psw) == "Goal for Oisín"
     assert "Walk the prom every Sunday" in psw.locator("main").inner_text()
     fits_the_screen(psw)
 
-    psw.get_by_role("link", name="Add a rating").click()
+    follow(psw.get_by_role("link", name="Add a rating"))
     psw.get_by_label("Rating, from 0 to 10").fill("6")
     psw.get_by_label("Note").fill("Two Sundays out of three.")
-    psw.get_by_role("button", name="Save rating").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="Save rating"))
     assert "6" in psw.locator("main").inner_text()
 
-    psw.get_by_role("link", name="Close goal").click()
+    follow(psw.get_by_role("link", name="Close goal"))
     _choose(psw, "How did this goal end?", "Achieved")
-    psw.get_by_role("button", name="Close goal").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="Close goal"))
 
     psw.goto(f"{live_server.url}/practice/caseload/")
-    psw.get_by_role("link", name="Oisín", exact=True).click()
-    psw.get_by_role("link", name="End this episode").click()
+    follow(psw.get_by_role("link", name="Oisín", exact=True))
+    follow(psw.get_by_role("link", name="End this episode"))
     _choose(psw, "Was the ending planned?", "Planned: agreed with the person")
     _choose(psw, "Main reason", "Goals achieved")
     psw.get_by_label("Community activities").check()
     psw.get_by_label("Independence").fill("Walks with the group on his own now.")
-    psw.get_by_role("button", name="End the episode").click()
-    psw.wait_for_load_state()
+    follow(psw.get_by_role("button", name="End the episode"))
     fits_the_screen(psw)
 
     page_text = psw.locator("main").inner_text()

@@ -5,7 +5,7 @@ import pytest
 
 from alongside.qualitative import actions, assist
 from alongside.qualitative.models import Code, Coding, SuggestionDecision
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 from tests.integration.url_rules.qualitative import SLUG, qual_project
 
 
@@ -38,12 +38,11 @@ def test_run_suggestions_accept_one_and_see_the_coding(personas, live_server, ph
     page = phone_page
     sign_in(page, live_server, evaluator.username)
     page.goto(f"{live_server.url}/qualitative/{SLUG}/")
-    page.get_by_role("link", name="Assisted coding").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Assisted coding"))
     assert h1(page) == "Assisted coding"
     fits_the_screen(page)
 
-    page.get_by_role("button", name="Suggest codes for the uncoded passages").click()
+    page.get_by_role("button", name="Suggest codes for the uncoded passages").click()  # htmx
     status = page.locator("#progress-text")
     status.filter(has_text="Finished: suggestions for").wait_for(timeout=30_000)
     assert page.locator("#progress progress").get_attribute("value") == page.locator(
@@ -57,15 +56,14 @@ def test_run_suggestions_accept_one_and_see_the_coding(personas, live_server, ph
     card = page.locator("article", has=page.get_by_role("heading", name="interview-2, passage 6"))
     accept = card.get_by_role("button", name="Accept").first
     label = accept.get_attribute("aria-label").removeprefix("Accept ")
-    accept.click()
+    accept.click()  # htmx: the card changes in place
     card.get_by_role("status").filter(has_text=f"Coded with {label}.").wait_for()
 
     coding = Coding.objects.get(source=source, segment__order=5)
     assert coding.coder == evaluator
     assert SuggestionDecision.objects.get(segment=coding.segment).accepted
 
-    card.get_by_role("link", name="See it on the coding page").click()
-    page.wait_for_load_state()
+    follow(card.get_by_role("link", name="See it on the coding page"))
     assert h1(page) == "interview-2"
     passage = page.locator("#segment-5")
     assert coding.code.name in passage.inner_text()

@@ -2,7 +2,7 @@
 as a quote and finds it, names taken out, in the quote bank; selecting words codes just those."""
 
 from alongside.qualitative.models import Coding, Source
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 from tests.integration.url_rules.qualitative import SLUG, qual_project
 
 
@@ -11,9 +11,9 @@ def test_code_a_passage_by_keyboard_and_see_it_in_the_quote_bank(personas, live_
     source = Source.objects.get(project=project)
     page = phone_page
     sign_in(page, live_server, personas.evaluator.user.username)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Qualitative").click()
-    page.get_by_role("link", name="Talking about peer support").click()
-    page.get_by_role("link", name="interview-1").click()
+    follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Qualitative"))
+    follow(page.get_by_role("link", name="Talking about peer support"))
+    follow(page.get_by_role("link", name="interview-1"))
     assert h1(page) == "interview-1"
     fits_the_screen(page)
 
@@ -25,18 +25,18 @@ def test_code_a_passage_by_keyboard_and_see_it_in_the_quote_bank(personas, live_
     assert page.evaluate("document.activeElement.labels[0].textContent") == "Connection / Groups"
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Coded with Groups." in page.get_by_role("status").inner_text()
     coding = Coding.objects.get(source=source, segment__order=3)
     assert coding.coder == personas.evaluator.user
 
     page.locator("#segment-3").get_by_role("button", name="Mark as a quote").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.get_by_role("link", name="Quote bank").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert h1(page) == "Quote bank"
     fits_the_screen(page)
     quotes = page.locator("figure.quote").all_inner_texts()
@@ -68,7 +68,6 @@ def test_selecting_words_codes_just_those(personas, live_server, phone_page):
     form = page.locator("#selection-form")
     form.get_by_text("Selected: “walking group”").wait_for()
     form.get_by_label("Connection / Groups").check()
-    form.get_by_role("button", name="Apply to the selection").click()
-    page.wait_for_load_state()
+    follow(form.get_by_role("button", name="Apply to the selection"))
     coding = Coding.objects.get(source=source, code__name="Groups")
     assert coding.text == "walking group"

@@ -7,7 +7,7 @@ from base64 import b32decode
 from django_otp.oath import TOTP
 
 from tests.factories import PASSWORD
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 
 
 def code_for(typed_key, drift=0):
@@ -40,25 +40,20 @@ def test_a_psw_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
     assert codes.count() == 10
     fits_the_screen(page)
-    with page.expect_navigation():
-        page.get_by_role("link", name="I have kept my codes: continue").click()
+    follow(page.get_by_role("link", name="I have kept my codes: continue"))
     page.goto(f"{live_server.url}/practice/caseload/")
     assert h1(page) == "My caseload"
 
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign out").click()
+    follow(page.get_by_role("button", name="Sign out"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     assert h1(page) == "Enter your code"
     fits_the_screen(page)
     page.get_by_label("Code", exact=True).fill("000000")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue").click()
+    follow(page.get_by_role("button", name="Continue"))
     assert page.get_by_role("alert").is_visible()
     page.get_by_label("Code", exact=True).fill(code_for(typed_key))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue").click()
+    follow(page.get_by_role("button", name="Continue"))
     page.goto(f"{live_server.url}/practice/caseload/")
     assert h1(page) == "My caseload"

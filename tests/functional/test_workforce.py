@@ -9,22 +9,21 @@ from alongside.workforce.actions.readiness import record_readiness
 from alongside.workforce.models import ReadinessChecklist, SupervisionSession
 from alongside.workforce.readiness import Checklist
 from tests import factories
-from tests.functional.browser import fits_the_screen, h1, sign_in
+from tests.functional.browser import fits_the_screen, follow, h1, sign_in
 
 
 def test_a_supervisor_logs_supervision_on_a_phone(personas, live_server, phone_page):
     page = phone_page
     sign_in(page, live_server, personas.supervisor.user.username)
     page.goto(f"{live_server.url}/workforce/supervision/")
-    page.get_by_role("link", name="Log supervision").click()
+    follow(page.get_by_role("link", name="Log supervision"))
     assert h1(page) == "Log supervision"
     fits_the_screen(page)
     page.get_by_label("Minutes").fill("50")
     page.get_by_label("Line management").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Private notes").fill("Agreed a plan for the new group.")
-    page.get_by_role("button", name="Save session").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Save session"))
     assert "Supervision session saved." in page.content()
     fits_the_screen(page)
     session = SupervisionSession.objects.get()
@@ -36,7 +35,7 @@ def test_a_supervisor_logs_supervision_on_a_phone(personas, live_server, phone_p
         False,
     )
     assert session.date == timezone.localdate()
-    page.get_by_role("link", name=timezone.localdate().strftime("%-d %b %Y")).click()
+    follow(page.get_by_role("link", name=timezone.localdate().strftime("%-d %b %Y")))
     assert "Agreed a plan for the new group." in page.content()
 
 
@@ -60,7 +59,7 @@ def test_a_lead_reads_readiness_beside_referrals_and_records_a_checklist(
     )
     page = phone_page
     sign_in(page, live_server, personas.lead.user.username)
-    page.get_by_role("link", name="Readiness").click()
+    follow(page.get_by_role("link", name="Readiness"))
     assert h1(page) == "Team readiness and referrals"
     fits_the_screen(page)
     table = page.locator("#readiness-table")
@@ -70,11 +69,10 @@ def test_a_lead_reads_readiness_beside_referrals_and_records_a_checklist(
     hillview = table.get_by_role("row", name="Hillview Rehab")
     assert "Not assessed" in hillview.inner_text()
     assert "(50%)" in hillview.inner_text()
-    hillview.get_by_role("link", name="Hillview Rehab").click()
+    follow(hillview.get_by_role("link", name="Hillview Rehab"))
     page.get_by_label("Before a peer support worker was placed").check()
     page.get_by_label("The team was briefed on the role").check()
     page.get_by_label("Share of staff trained in recovery principles (%)").fill("30")
-    page.get_by_role("button", name="Save checklist").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Save checklist"))
     assert "Readiness of Hillview Rehab saved: 25 out of 100." in page.content()
     assert ReadinessChecklist.objects.filter(team=personas.team_b).count() == 1
