@@ -302,6 +302,10 @@ NATIONAL = replace(
     region_copies=5,
     team_copies=23,
     service_users_per_psw=(38, 58),
+    # Three to six past episodes a worker, so that the record reaches the 5,000,000
+    # contacts and 600,000 measure administrations (5.02 million and 602,000 with the default
+    # seed) while current caseloads stay at about 150,000 people.
+    ended_episodes_per_psw=(3, 6),
     contact_gap_days=(7, 11),
     groups_per_region=(15, 25),
     survey_responses=200_000,
