@@ -31,7 +31,7 @@ class Command(BaseCommand):
             choices=list(SCALES),
             default="seed",
             help="seed: the 26-PSW programme of the evaluation; region: ~300 PSWs; "
-            "national: ~3,000 PSWs, 150,000 service users, 4.8 million contacts and a "
+            "national: ~3,000 PSWs, 150,000 service users, 5 million contacts and a "
             "200,000-response survey (best on PostgreSQL).",
         )
         parser.add_argument(
