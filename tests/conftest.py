@@ -64,7 +64,7 @@ def _member(role, team=None, discipline="", **kwargs):
     return person
 
 
-def _restore_default_activities():
+def restore_default_activities():
     """The activity list comes from a data migration; a browser test's flush empties it."""
     from alongside.practice.models import Activity
 
@@ -75,7 +75,7 @@ def _restore_default_activities():
 
 @pytest.fixture
 def personas(db):
-    _restore_default_activities()
+    restore_default_activities()
     team_a = factories.TeamFactory(name="Riverside CMHT")
     team_b = factories.TeamFactory(name="Hillview Rehab", area=team_a.area)
     psw = _member(RoleCode.PEER_SUPPORT_WORKER, team_a, Discipline.PEER, given_name="Aoife")
