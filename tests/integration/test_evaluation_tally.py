@@ -10,7 +10,6 @@ from django.utils import timezone
 from alongside.evaluation import queries, summaries
 from alongside.evaluation.downloads import EXPORT_FORMATS
 from alongside.evaluation.models import Method, Participant, Response, ResponseSource
-from alongside.evaluation.report import build_report
 from alongside.evaluation.study_data import report_for, study_data
 from tests.integration.url_rules.evaluation import load_example
 
@@ -24,22 +23,6 @@ def example(db):
     Participant.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
     Participant.objects.filter(pk=teamless.pk).update(team_type="")
     return study
-
-
-def _report_from_rows(data, *, suppress):
-    return build_report(
-        study=data.slug,
-        sites=data.sites,
-        cohorts=data.cohorts,
-        approvals=data.approvals,
-        participants=data.participants,
-        answers=data.answers,
-        instruments=data.instruments,
-        cohort_instruments=data.cohort_instruments,
-        invitations=data.invitations or None,
-        suppress=suppress,
-        threshold=data.threshold,
-    )
 
 
 def test_answers_counted_in_the_database_are_the_answers_read_one_by_one(example):
@@ -76,7 +59,7 @@ def test_the_report_from_counts_is_the_report_from_rows(example, suppress):
     data = study_data(example)
     from_counts = report_for(data, suppress=suppress)
     assert from_counts["items"], "the example's report has item summaries"
-    assert from_counts == _report_from_rows(data, suppress=suppress)
+    assert from_counts == report_for(data, suppress=suppress, from_rows=True)
 
 
 def test_someone_who_withdrew_is_not_counted(example):
@@ -119,7 +102,7 @@ def test_a_second_response_to_other_items_is_counted(example):
         answers={item: value},
     )
     data = study_data(example)
-    assert report_for(data, suppress=False) == _report_from_rows(data, suppress=False)
+    assert report_for(data, suppress=False) == report_for(data, suppress=False, from_rows=True)
 
 
 @pytest.mark.parametrize("format", ["long-csv", "wide-csv"])

@@ -23,11 +23,16 @@ class ExportFormat:
     # a national study's CSV starts downloading at once, in little memory.
     stream: Callable[[StudyData, Identifiers], Iterator[bytes]] | None = None
 
-    def parts(self, data: StudyData, identifiers: Identifiers) -> Iterator[bytes]:
-        """The file as it is sent or written: streamed where it can be, else in one part."""
+    def body(self, data: StudyData, identifiers: Identifiers) -> bytes | Iterator[bytes]:
+        """The file: streamed (an iterator of parts) where it can be, else whole."""
         if self.stream is not None:
             return self.stream(data, identifiers)
-        return iter([self.build(data, identifiers)])
+        return self.build(data, identifiers)
+
+    def parts(self, data: StudyData, identifiers: Identifiers) -> Iterator[bytes]:
+        """The file as it is written: its parts, or the whole as one part."""
+        body = self.body(data, identifiers)
+        return iter([body]) if isinstance(body, bytes) else body
 
 
 Identifiers = Mapping[str, str] | None

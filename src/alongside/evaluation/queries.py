@@ -21,6 +21,7 @@ from alongside.evaluation import pseudonym_key
 from alongside.evaluation.imports import KnownParticipant, StudyContext
 from alongside.evaluation.models import Approval, Cohort, Participant, Response, Site, Study
 from alongside.evaluation.rows import AnswerCount, AnswerRow, ParticipantCount, ParticipantRow
+from alongside.evaluation.summaries import refuse_second_answer
 from alongside.measures.models import InstrumentVersion
 
 
@@ -178,12 +179,7 @@ def _tally_in_python(study: Study) -> list[AnswerCount]:
     tally: Counter[tuple[str, str, str, str, str | None, int | None]] = Counter()
     seen: set[tuple[str, str, str]] = set()
     for answer in counted_answers(study):
-        key = (answer.pseudonym, answer.instrument, answer.item)
-        if key in seen:
-            raise ValueError(
-                f"{answer.pseudonym} has more than one answer to {answer.instrument} {answer.item}"
-            )
-        seen.add(key)
+        refuse_second_answer(seen, answer)
         team_type = team_types[answer.pseudonym]
         tally[
             (answer.instrument, answer.item, answer.cohort, answer.site, team_type, answer.value)

@@ -34,6 +34,11 @@ class StudyData:
     threshold: int
     study: Study = field(compare=False, repr=False)
 
+    @property
+    def participant_total(self) -> int:
+        """How many participants are counted (not withdrawn)."""
+        return sum(count.n for count in self.participant_counts)
+
     @cached_property
     def participants(self) -> tuple[ParticipantRow, ...]:
         return tuple(queries.counted_participants(self.study))
@@ -79,15 +84,16 @@ def study_data(study: Study) -> StudyData:
     )
 
 
-def report_for(data: StudyData, *, suppress: bool) -> dict[str, Any]:
-    """The report data (docs/formats/report-json.md) of one study's data."""
+def report_for(data: StudyData, *, suppress: bool, from_rows: bool = False) -> dict[str, Any]:
+    """The report data (docs/formats/report-json.md) of one study's data: from the counts, or
+    `from_rows`, from every participant and answer read one by one (the same report, slower)."""
     return build_report(
         study=data.slug,
         sites=data.sites,
         cohorts=data.cohorts,
         approvals=data.approvals,
-        participants=data.participant_counts,
-        answers=data.answer_counts,
+        participants=data.participants if from_rows else data.participant_counts,
+        answers=data.answers if from_rows else data.answer_counts,
         instruments=data.instruments,
         cohort_instruments=data.cohort_instruments,
         invitations=data.invitations or None,

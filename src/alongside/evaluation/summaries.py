@@ -52,6 +52,16 @@ def _weight(row: ParticipantRow | ParticipantCount) -> tuple[int, str]:
     return 1, f"participant {row.pseudonym}"
 
 
+def refuse_second_answer(seen: set[tuple[str, str, str]], answer: AnswerRow) -> None:
+    """Raise if `seen` already holds this person's answer to this item; else note it."""
+    key = (answer.pseudonym, answer.instrument, answer.item)
+    if key in seen:
+        raise ValueError(
+            f"{answer.pseudonym} has more than one answer to {answer.instrument} {answer.item}"
+        )
+    seen.add(key)
+
+
 def percent(count: int, total: int) -> float | None:
     """`count` of `total` as a percent with one decimal, rounded half up; None when total is 0."""
     if total < 0 or not 0 <= count <= total:
@@ -357,13 +367,7 @@ def item_summaries(
             n, team_type = answer.n, answer.team_type
         else:
             n, team_type = 1, None
-            key = (answer.pseudonym, answer.cohort, answer.item)
-            if key in seen:
-                raise ValueError(
-                    f"{answer.pseudonym} has more than one answer to {instrument.code} "
-                    f"{answer.item}"
-                )
-            seen.add(key)
+            refuse_second_answer(seen, answer)
             if by == "team_type":
                 if answer.pseudonym not in team_types:
                     raise ValueError(f"no participant row for {answer.pseudonym}")

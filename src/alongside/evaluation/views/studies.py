@@ -327,11 +327,7 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse | Strea
             )
     # A streamed file is checked before its first byte (`downloads._known_items`) and read a
     # batch of participants at a time as it is sent.
-    body = (
-        chosen.stream(data, identifiers)
-        if chosen.stream is not None
-        else chosen.build(data, identifiers)
-    )
+    body = chosen.body(data, identifiers)
     with transaction.atomic():
         audit.record(
             actor=request.user,
@@ -339,7 +335,7 @@ def export(request: HttpRequest, slug: str, format: str) -> HttpResponse | Strea
             obj=the_study,
             detail={
                 "format": format,
-                "participants": sum(count.n for count in data.participant_counts),
+                "participants": data.participant_total,
                 "identifiers": with_identifiers,
             },
         )

@@ -125,7 +125,7 @@ class Command(BaseCommand):
                 obj=study,
                 detail={
                     "format": options["format"],
-                    "participants": sum(count.n for count in data.participant_counts),
+                    "participants": data.participant_total,
                     "identifiers": identified,
                 },
             )
