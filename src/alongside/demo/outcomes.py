@@ -165,17 +165,30 @@ class _MeasuresBuilder:
         self.rng.shuffle(deck)
         return deck
 
+    def gain_deck(self, count: int) -> list[bool]:
+        """Which of `count` improvements are large: exactly the planned share, shuffled."""
+        large = round(count * RELIABLE_GAIN_SHARE)
+        deck = [True] * large + [False] * (count - large)
+        self.rng.shuffle(deck)
+        return deck
+
     def course(
-        self, episode: int, trend: MeasureTrend, most: int, *, persona: bool = False
+        self,
+        episode: int,
+        trend: MeasureTrend,
+        most: int,
+        *,
+        large_gain: bool = False,
+        persona: bool = False,
     ) -> PlannedMeasureCourse:
         """Where the checks start and how far they move, on an item sum of 0 to `most`.
 
-        The service user persona's improvement is always a large one, so their chart shows it.
+        An improvement is a large one when `large_gain` says so (`gain_deck`). The service user
+        persona's improvement is always a large one, so their chart shows it.
         """
         rng = self.rng
         if trend == MeasureTrend.IMPROVING:
-            reliable = rng.random() < RELIABLE_GAIN_SHARE or persona
-            span = RELIABLE_GAIN if reliable else MODEST_GAIN
+            span = RELIABLE_GAIN if large_gain or persona else MODEST_GAIN
             change = rng.randint(*span)
             start = rng.randint(2, min(most * 3 // 5, most - change))
         elif trend == MeasureTrend.STEADY:
@@ -263,11 +276,14 @@ def plan_measures(
         if trend_of[index] != MeasureTrend.IMPROVING:
             other = next(i for i in followed if trend_of[i] == MeasureTrend.IMPROVING)
             trend_of[index], trend_of[other] = trend_of[other], trend_of[index]
+    improving = [index for index in followed if trend_of[index] == MeasureTrend.IMPROVING]
+    large_gain = dict(zip(improving, builder.gain_deck(len(improving)), strict=True))
     courses = {
         index: builder.course(
             index,
             trend_of[index],
             most,
+            large_gain=large_gain.get(index, False),
             persona=service_users[episodes[index].service_user].person is not None,
         )
         for index in followed
